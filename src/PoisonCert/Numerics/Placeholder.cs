@@ -1,0 +1,2 @@
+namespace PoisonCert.Numerics;
+internal static class Placeholder { }
