@@ -1,2 +1,0 @@
-namespace PoisonCert.Numerics;
-internal static class Placeholder { }
