@@ -1,0 +1,154 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace PoisonCert.Numerics;
+
+/// <summary>
+/// Directed rounding on top of the hardware's round-to-nearest. .NET cannot switch the rounding mode, so each
+/// operation is computed to nearest and then moved one unit in the last place outward unless an error-free
+/// transformation proves the result exact.
+/// <para>
+/// Soundness statement (checked by the property tests in tests/PoisonCert.Tests/Numerics against exact rational
+/// arithmetic): for finite operands, <c>OpDown(a, b) ≤ a ∘ b ≤ OpUp(a, b)</c> where ∘ is the exact real
+/// operation. Round-to-nearest is off by at most half an ulp, so one step outward always suffices; at overflow the
+/// step from ±∞ lands on ±MaxValue, which is still on the correct side.
+/// </para>
+/// <para>
+/// The exactness tests (TwoSum for addition; the FMA residual for products, quotients and square roots) are used
+/// only where they cannot underflow: the FMA residual of a product is representable only when the exact product
+/// is far from the subnormal range, so below <see cref="ResidualSafeMagnitude{T}"/> the result is stepped
+/// unconditionally.
+/// </para>
+/// </summary>
+public static class Rounding
+{
+    /// <summary>The next representable value above <paramref name="x"/> (−0 and +0 step to the smallest subnormal).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T NextUp<T>(T x) where T : IBinaryFloatingPointIeee754<T> => T.BitIncrement(x);
+
+    /// <summary>The next representable value below <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T NextDown<T>(T x) where T : IBinaryFloatingPointIeee754<T> => T.BitDecrement(x);
+
+    /// <summary>
+    /// Magnitude above which FMA residuals of products, quotients and square roots are exact:
+    /// 2^(emin + 2p) (2⁻⁷⁸ for float, 2⁻⁹¹⁶ for double), comfortably above the subnormal range.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ResidualSafeMagnitude<T>() where T : IBinaryFloatingPointIeee754<T>
+        => typeof(T) == typeof(float) ? T.CreateTruncating(1.0 / 302231454903657293676544.0) // 2^-78
+            : typeof(T) == typeof(double) ? T.CreateTruncating(Math.ScaleB(1.0, -916))
+            : throw new NotSupportedException($"Directed rounding supports float and double, not {typeof(T).Name}.");
+
+    /// <summary>Lower bound of a + b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T AddDown<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var sum = a + b;
+        return SumErrorSign(a, b, sum) < 0 ? T.BitDecrement(sum) : sum;
+    }
+
+    /// <summary>Upper bound of a + b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T AddUp<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var sum = a + b;
+        return SumErrorSign(a, b, sum) > 0 ? T.BitIncrement(sum) : sum;
+    }
+
+    /// <summary>Lower bound of a − b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T SubDown<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T> => AddDown(a, -b);
+
+    /// <summary>Upper bound of a − b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T SubUp<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T> => AddUp(a, -b);
+
+    /// <summary>Lower bound of a · b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MulDown<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (T.IsZero(a) || T.IsZero(b)) return T.Zero; // interval convention: 0 · ∞ = 0
+        var product = a * b;
+        if (!T.IsFinite(product)) return product == T.PositiveInfinity && T.IsFinite(a) && T.IsFinite(b) ? T.BitDecrement(T.PositiveInfinity) : product;
+        if (T.Abs(product) < ResidualSafeMagnitude<T>()) return T.BitDecrement(product);
+        var residual = T.FusedMultiplyAdd(a, b, -product); // exact: a·b − product
+        return residual < T.Zero ? T.BitDecrement(product) : product;
+    }
+
+    /// <summary>Upper bound of a · b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MulUp<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (T.IsZero(a) || T.IsZero(b)) return T.Zero;
+        var product = a * b;
+        if (!T.IsFinite(product)) return product == T.NegativeInfinity && T.IsFinite(a) && T.IsFinite(b) ? T.BitIncrement(T.NegativeInfinity) : product;
+        if (T.Abs(product) < ResidualSafeMagnitude<T>()) return T.BitIncrement(product);
+        var residual = T.FusedMultiplyAdd(a, b, -product);
+        return residual > T.Zero ? T.BitIncrement(product) : product;
+    }
+
+    /// <summary>Lower bound of a / b (b ≠ 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T DivDown<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var quotient = a / b;
+        if (T.IsZero(a) || !T.IsFinite(quotient) || !T.IsFinite(b)) return quotient == T.PositiveInfinity ? T.BitDecrement(T.PositiveInfinity) : quotient;
+        if (T.Abs(quotient) < ResidualSafeMagnitude<T>() || T.Abs(a) < ResidualSafeMagnitude<T>()) return T.BitDecrement(quotient);
+        // a − quotient·b is exact; a/b − quotient has the sign of that residual times the sign of b.
+        var residual = T.FusedMultiplyAdd(-quotient, b, a);
+        var errorSign = T.Sign(residual) * T.Sign(b);
+        return errorSign < 0 ? T.BitDecrement(quotient) : quotient;
+    }
+
+    /// <summary>Upper bound of a / b (b ≠ 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T DivUp<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var quotient = a / b;
+        if (T.IsZero(a) || !T.IsFinite(quotient) || !T.IsFinite(b)) return quotient == T.NegativeInfinity ? T.BitIncrement(T.NegativeInfinity) : quotient;
+        if (T.Abs(quotient) < ResidualSafeMagnitude<T>() || T.Abs(a) < ResidualSafeMagnitude<T>()) return T.BitIncrement(quotient);
+        var residual = T.FusedMultiplyAdd(-quotient, b, a);
+        var errorSign = T.Sign(residual) * T.Sign(b);
+        return errorSign > 0 ? T.BitIncrement(quotient) : quotient;
+    }
+
+    /// <summary>Lower bound of √a (a ≥ 0).</summary>
+    public static T SqrtDown<T>(T a) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var root = T.Sqrt(a);
+        if (T.IsZero(a) || !T.IsFinite(root)) return root;
+        if (a < ResidualSafeMagnitude<T>()) return T.Max(T.Zero, T.BitDecrement(root));
+        var residual = T.FusedMultiplyAdd(-root, root, a); // a − root², exact
+        return residual < T.Zero ? T.BitDecrement(root) : root;
+    }
+
+    /// <summary>Upper bound of √a (a ≥ 0).</summary>
+    public static T SqrtUp<T>(T a) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var root = T.Sqrt(a);
+        if (T.IsZero(a) || !T.IsFinite(root)) return root;
+        if (a < ResidualSafeMagnitude<T>()) return T.BitIncrement(root);
+        var residual = T.FusedMultiplyAdd(-root, root, a);
+        return residual > T.Zero ? T.BitIncrement(root) : root;
+    }
+
+    /// <summary>
+    /// Sign of the rounding error (a + b) − fl(a + b), from Knuth's TwoSum, which is exact in binary floating
+    /// point for any finite operands, subnormals included. Overflowed sums report no error; the callers' step
+    /// from ±∞ is handled by the infinite result itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SumErrorSign<T>(T a, T b, T sum) where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (!T.IsFinite(sum))
+        {
+            // The exact sum of finite operands overflowed: it lies beyond ±MaxValue, on the side of the infinity.
+            return T.IsFinite(a) && T.IsFinite(b) ? (T.IsPositive(sum) ? -1 : 1) : 0;
+        }
+        var bVirtual = sum - a;
+        var aVirtual = sum - bVirtual;
+        var error = (a - aVirtual) + (b - bVirtual);
+        return T.Sign(error);
+    }
+}
