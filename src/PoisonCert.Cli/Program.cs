@@ -1,10 +1,34 @@
+using System.CommandLine;
+
 namespace PoisonCert.Cli;
 
+/// <summary>
+/// Entry point of the <c>poisoncert</c> command. Exit codes: 0 success, 1 certificate refused or check failed,
+/// 2 usage or input error.
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        Console.WriteLine("poisoncert " + typeof(Program).Assembly.GetName().Version);
-        return 0;
+        var root = new RootCommand(
+            "PoisonCert certifies that models trained by gradient descent are robust to training-data poisoning: " +
+            "it trains while propagating sound bounds and returns a parameter box that contains every poisoned run.");
+        root.SetAction(parseResult =>
+        {
+            Console.WriteLine($"poisoncert {Version}");
+            Console.WriteLine("Run 'poisoncert --help' for the commands.");
+            return ExitCodes.Success;
+        });
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) Console.Error.WriteLine($"poisoncert: {error.Message}");
+            Console.Error.WriteLine("Run 'poisoncert --help' for usage.");
+            return ExitCodes.UsageError;
+        }
+        return parsed.Invoke();
     }
+
+    public static string Version =>
+        typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "unknown";
 }
