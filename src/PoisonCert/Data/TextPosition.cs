@@ -23,4 +23,11 @@ internal static class TextPosition
         }
         return (line, column);
     }
+
+    /// <summary>A <see cref="DataFormatException"/> at the line and column of a byte offset in a text file.</summary>
+    public static DataFormatException ErrorAt(DataFileContent content, long offset, string problem)
+    {
+        (int line, int column) = Locate(content.Bytes, offset);
+        return DataFormatException.AtCell(content.Path, line, column, problem);
+    }
 }
