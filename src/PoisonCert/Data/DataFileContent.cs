@@ -63,7 +63,7 @@ internal sealed class DataFileContent
         var output = new MemoryStream(raw.Length * 4);
         try
         {
-            using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+            using var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
             gzip.CopyTo(output);
         }
         catch (InvalidDataException exception)
