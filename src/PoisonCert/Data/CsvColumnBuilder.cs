@@ -51,10 +51,12 @@ internal static class CsvColumnBuilder
                 encoders.Add((row, output, offset) => { output[offset] = ParseCell(table, row, column, name); return 1; });
                 continue;
             }
-            if (options.Categorical == CategoricalPolicy.Reject)
+            bool encodable = options.Categorical == CategoricalPolicy.OneHot
+                && (options.CategoricalColumns is null || options.CategoricalColumns.Contains(name));
+            if (!encodable)
             {
                 throw DataFormatException.AtCell(table.Path, table.Rows[nonNumericRow].Line, column + 1,
-                    $"expected a number, found '{NumberText.Shorten(firstNonNumeric)}' (a categorical column; load with CategoricalPolicy.OneHot to encode it)",
+                    $"expected a number, found '{NumberText.Shorten(firstNonNumeric)}'{CategoricalHint(options)}",
                     name);
             }
             string[] categories = table.Rows.Where((_, rowIndex) => keep[rowIndex]).Select(row => row.Cells[column])
@@ -137,6 +139,10 @@ internal static class CsvColumnBuilder
             ?? Enumerable.Range(0, classCount).Select(label => label.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         return (labels, classNames);
     }
+
+    private static string CategoricalHint(CsvOptions options) => options.Categorical == CategoricalPolicy.Reject
+        ? " (a categorical column; load with CategoricalPolicy.OneHot to encode it)"
+        : " (the column is not one of the categorical columns)";
 
     private static bool IsMissing(string cell, CsvOptions options)
     {

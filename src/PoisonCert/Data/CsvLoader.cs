@@ -15,6 +15,10 @@ public static class CsvLoader
         CsvTable table = CsvTable.Parse(content, options);
         RequireRows(table);
         int[] ignored = ResolveIgnored(table, options);
+        foreach (string categorical in options.CategoricalColumns ?? [])
+        {
+            ColumnByName(table, categorical, "categorical column");
+        }
         if (!options.HasTargetColumn)
         {
             throw new InvalidConfigurationException($"CSV file '{path}': a dataset needs a target; use LoadWithSeparateTargets for a features-only file.");

@@ -24,6 +24,13 @@ public sealed record CsvOptions
 
     public CategoricalPolicy Categorical { get; init; } = CategoricalPolicy.Reject;
 
+    /// <summary>
+    /// With <see cref="CategoricalPolicy.OneHot"/>: the only columns to one-hot encode (by name); a non-numeric
+    /// cell anywhere else is still an error, so a corrupted numeric column cannot turn into categories. Null: every
+    /// column that holds a non-numeric cell is encoded.
+    /// </summary>
+    public IReadOnlyList<string>? CategoricalColumns { get; init; }
+
     public MissingValuePolicy Missing { get; init; } = MissingValuePolicy.Reject;
 
     /// <summary>Cell texts that mean "missing" (compared after trimming blanks).</summary>

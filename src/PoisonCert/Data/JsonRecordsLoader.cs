@@ -25,7 +25,7 @@ public static class JsonRecordsLoader
         {
             throw new InvalidConfigurationException($"JSON file '{path}': the target field '{options.TargetField}' does not exist (fields: {string.Join(", ", fields)}).");
         }
-        foreach (string field in options.IgnoredFields.Concat(options.YearFields).Where(field => !fields.Contains(field)))
+        foreach (string field in options.IgnoredFields.Concat(options.YearFields).Concat(options.CategoricalFields ?? []).Where(field => !fields.Contains(field)))
         {
             throw new InvalidConfigurationException($"JSON file '{path}': the field '{field}' named in the options does not exist (fields: {string.Join(", ", fields)}).");
         }
@@ -162,10 +162,15 @@ public static class JsonRecordsLoader
                 _columns.Add((field, [.. records.Select(record => record.Cells[field].Number)]));
                 return;
             }
-            if (options.Categorical == CategoricalPolicy.Reject)
+            bool encodable = options.Categorical == CategoricalPolicy.OneHot
+                && (options.CategoricalFields is null || options.CategoricalFields.Contains(field));
+            if (!encodable)
             {
+                string hint = options.Categorical == CategoricalPolicy.Reject
+                    ? "a categorical field; load with CategoricalPolicy.OneHot or ignore the field"
+                    : "the field is not one of the categorical fields";
                 throw TextPosition.ErrorAt(content, firstString.Value.Offset,
-                    $"field \"{field}\": expected a number, found the string \"{NumberText.Shorten(firstString.Value.Text)}\" (a categorical field; load with CategoricalPolicy.OneHot or ignore the field)");
+                    $"field \"{field}\": expected a number, found the string \"{NumberText.Shorten(firstString.Value.Text)}\" ({hint})");
             }
             string[] categories = [.. records.Select(record => record.Cells[field].Text).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
             foreach (string category in categories)

@@ -15,6 +15,12 @@ public sealed record JsonRecordsOptions
     /// <summary>What to do with a feature field that holds strings.</summary>
     public CategoricalPolicy Categorical { get; init; } = CategoricalPolicy.Reject;
 
+    /// <summary>
+    /// With <see cref="CategoricalPolicy.OneHot"/>: the only fields to one-hot encode; a string anywhere else is
+    /// still an error. Null: every field that holds a string is encoded.
+    /// </summary>
+    public IReadOnlyList<string>? CategoricalFields { get; init; }
+
     /// <summary>Fields to leave out (e.g. a free-text name).</summary>
     public IReadOnlyList<string> IgnoredFields { get; init; } = [];
 

@@ -48,7 +48,7 @@ internal static class ShippedDatasets
             paths => JsonRecordsLoader.Load(paths[0], new JsonRecordsOptions
             {
                 TargetField = "Miles_per_Gallon", Missing = MissingValuePolicy.DropRow, Categorical = CategoricalPolicy.OneHot,
-                IgnoredFields = ["Name"], YearFields = ["Year"], DatasetName = "auto-mpg",
+                CategoricalFields = ["Origin"], IgnoredFields = ["Name"], YearFields = ["Year"], DatasetName = "auto-mpg",
             })),
         new("heart", "Statlog heart, scaled to [-1, 1] (270 × 13)", DatasetLocation.Shipped,
             ["heart_scale"], TargetKind.Classification,
@@ -66,7 +66,7 @@ internal static class ShippedDatasets
             ["penguins.csv"], TargetKind.Classification,
             paths => CsvLoader.Load(paths[0], new CsvOptions
             {
-                Header = CsvHeader.Names, TargetColumnName = "species", Categorical = CategoricalPolicy.OneHot,
+                Header = CsvHeader.Names, TargetColumnName = "species", Categorical = CategoricalPolicy.OneHot, CategoricalColumns = ["island", "sex"],
                 Missing = MissingValuePolicy.DropRow, DatasetName = "penguins",
             })),
         new("fashion-mnist", "Fashion-MNIST training set (60,000 × 28×28, 10 classes)", DatasetLocation.Cache,

@@ -177,4 +177,16 @@ public class CsvLoaderTests
         DataAssert.ThrowsAtCell(() => CsvLoader.Load(path, new CsvOptions { TargetColumnName = "species", Missing = MissingValuePolicy.DropRow }),
             path, 2, 2, "expected a number, found 'Torgersen'");
     }
+
+    [Fact]
+    public void Load_NonNumericCellOutsideCategoricalColumns_ThrowsEvenWithOneHot()
+    {
+        using var scratch = new ScratchFolder();
+        string path = scratch.Write("mixed.csv", "color,size,y\nred,1,0\nblue,2,1\ngreen,x3,0\n");
+        var options = new CsvOptions { Categorical = CategoricalPolicy.OneHot, CategoricalColumns = ["color"] };
+        DataAssert.ThrowsAtCell(() => CsvLoader.Load(path, options), path, 4, 2, "not one of the categorical columns");
+        Dataset encoded = CsvLoader.Load(scratch.Write("clean.csv", "color,size,y\nred,1,0\nblue,2,1\n"), options);
+        Assert.Equal(["color=blue", "color=red", "size"], encoded.FeatureNames);
+        Assert.Equal([0, 1, 1, 1, 0, 2], encoded.Features.ToArray());
+    }
 }

@@ -104,4 +104,13 @@ public class JsonRecordsLoaderTests
         string line = File.ReadLines(path).ElementAt(exception.Line!.Value - 1);
         Assert.StartsWith("null", line[(exception.Column!.Value - 1)..]);
     }
+
+    [Fact]
+    public void Load_StringOutsideCategoricalFields_ThrowsEvenWithOneHot()
+    {
+        using var scratch = new ScratchFolder();
+        string path = scratch.Write("mixed.json", "[{\"x\": 1, \"kind\": \"a\", \"y\": 2},\n {\"x\": \"oops\", \"kind\": \"b\", \"y\": 3}]");
+        var options = new JsonRecordsOptions { TargetField = "y", Categorical = CategoricalPolicy.OneHot, CategoricalFields = ["kind"] };
+        DataAssert.ThrowsAtCell(() => JsonRecordsLoader.Load(path, options), path, 2, 8, "not one of the categorical fields");
+    }
 }
