@@ -19,10 +19,6 @@ public static class CsvLoader
         {
             ColumnByName(table, categorical, "categorical column");
         }
-        if (!options.HasTargetColumn)
-        {
-            throw new InvalidConfigurationException($"CSV file '{path}': a dataset needs a target; use LoadWithSeparateTargets for a features-only file.");
-        }
         int targetIndex = ResolveTarget(table, options);
         int[] featureColumns = Enumerable.Range(0, table.ColumnCount)
             .Where(column => column != targetIndex && !ignored.Contains(column)).ToArray();

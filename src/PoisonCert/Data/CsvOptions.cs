@@ -14,11 +14,11 @@ public sealed record CsvOptions
     /// <summary>The target column by name (needs a names header). Takes precedence over <see cref="TargetColumnIndex"/>.</summary>
     public string? TargetColumnName { get; init; }
 
-    /// <summary>The target column by 0-based index; negative counts from the end. Default: the last column.</summary>
+    /// <summary>
+    /// The target column by 0-based index; negative counts from the end. Default: the last column. (A file of
+    /// features only is read with <see cref="CsvLoader.LoadWithSeparateTargets"/>.)
+    /// </summary>
     public int TargetColumnIndex { get; init; } = -1;
-
-    /// <summary>Whether the file has a target column at all (false for a features-only file with separate targets).</summary>
-    public bool HasTargetColumn { get; init; } = true;
 
     public TargetKind TargetKind { get; init; } = TargetKind.Classification;
 

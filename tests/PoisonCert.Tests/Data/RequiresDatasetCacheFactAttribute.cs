@@ -17,7 +17,7 @@ public sealed class RequiresDatasetCacheFactAttribute : FactAttribute
             DatasetAvailability availability = registry.Availability().Single(entry => entry.Name == name);
             if (!availability.IsAvailable)
             {
-                Skip = $"The dataset cache is absent for '{name}' ({availability.Detail}). Run {DatasetRegistry.FetchScript} to fill it.";
+                Skip = $"The dataset cache is absent for '{name}': {availability.Detail}.";
                 return;
             }
         }

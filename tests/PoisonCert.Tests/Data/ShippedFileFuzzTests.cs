@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using PoisonCert.Data;
 
 namespace PoisonCert.Tests.Data;
@@ -9,20 +8,7 @@ namespace PoisonCert.Tests.Data;
 /// </summary>
 public class ShippedFileFuzzTests
 {
-    public enum Corruption
-    {
-        Truncate,
-        FlipBytes,
-        InsertGarbage,
-        DeleteSeparators,
-    }
-
     private const int SeedsPerCase = 15;
-
-    private static readonly string[] GarbageTokens =
-        ["abc", "NaN", "Infinity", "1e999", ",", "\n", " ", ";", "\"", ":", "1:2", "0:5", "-", "{", "}", "[", "]", "null", "NA", "?", "é", "\t", "99999999999", "-1", "7"];
-
-    private static readonly byte[] Separators = [(byte)',', (byte)' ', (byte)'\n', (byte)':', (byte)'{', (byte)'"'];
 
     public static TheoryData<string, Corruption> Cases()
     {
@@ -55,7 +41,7 @@ public class ShippedFileFuzzTests
                 byte[] bytes = File.ReadAllBytes(originals[index]);
                 if (index == victim)
                 {
-                    bytes = CorruptFile(bytes, corruption, random);
+                    bytes = FileCorruption.Apply(bytes, corruption, random);
                 }
                 paths.Add(scratch.Write(Path.GetFileName(originals[index]), bytes));
             }
@@ -79,57 +65,7 @@ public class ShippedFileFuzzTests
         }
     }
 
-    /// <summary>Gzip files are corrupted either in their compressed bytes or in their text, then recompressed.</summary>
-    private static byte[] CorruptFile(byte[] bytes, Corruption corruption, Random random)
-    {
-        bool gzip = bytes.Length > 2 && bytes[0] == 0x1F && bytes[1] == 0x8B;
-        if (!gzip || random.Next(2) == 0)
-        {
-            return Corrupt(bytes, corruption, random);
-        }
-        using var input = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-        using var text = new MemoryStream();
-        input.CopyTo(text);
-        return TestData.Gzip(Corrupt(text.ToArray(), corruption, random));
-    }
-
-    private static byte[] Corrupt(byte[] bytes, Corruption corruption, Random random)
-    {
-        switch (corruption)
-        {
-            case Corruption.Truncate:
-                return bytes[..random.Next(bytes.Length)];
-            case Corruption.FlipBytes:
-                byte[] flipped = (byte[])bytes.Clone();
-                for (int count = random.Next(1, 6); count > 0; count--)
-                {
-                    flipped[random.Next(flipped.Length)] ^= (byte)(1 << random.Next(8));
-                }
-                return flipped;
-            case Corruption.InsertGarbage:
-                var inserted = new List<byte>(bytes);
-                for (int count = random.Next(1, 4); count > 0; count--)
-                {
-                    inserted.InsertRange(random.Next(inserted.Count + 1), TestData.Utf8(GarbageTokens[random.Next(GarbageTokens.Length)]));
-                }
-                return [.. inserted];
-            default:
-                var deleted = new List<byte>(bytes);
-                for (int count = random.Next(1, 4); count > 0; count--)
-                {
-                    byte separator = Separators[random.Next(Separators.Length)];
-                    int start = random.Next(deleted.Count);
-                    int at = deleted.IndexOf(separator, start);
-                    if (at >= 0)
-                    {
-                        deleted.RemoveAt(at);
-                    }
-                }
-                return [.. deleted];
-        }
-    }
-
-    private static void AssertWellFormed(Dataset dataset)
+    internal static void AssertWellFormed(Dataset dataset)
     {
         Assert.True(dataset.Rows > 0);
         Assert.True(dataset.Columns > 0);
