@@ -10,8 +10,9 @@ namespace PoisonCert.Data;
 /// </summary>
 internal sealed class IdxFile
 {
-    private IdxFile(string path, int[] dimensions, double[] values, SourceFile source)
+    private IdxFile(string path, int[] dimensions, double[] values, SourceFile source, string offsetContext)
     {
+        OffsetContext = offsetContext;
         Path = path;
         Dimensions = dimensions;
         Values = values;
@@ -25,6 +26,9 @@ internal sealed class IdxFile
     public double[] Values { get; }
 
     public SourceFile Source { get; }
+
+    /// <summary>" (of the decompressed data)" for a gzip file, so later messages say which offsets they mean.</summary>
+    public string OffsetContext { get; }
 
     /// <summary>Values per item: the product of every dimension after the first.</summary>
     public long ItemSize => Dimensions.Skip(1).Aggregate(1L, (product, dimension) => product * dimension);
@@ -84,7 +88,7 @@ internal sealed class IdxFile
             throw DataFormatException.AtByte(path, 4,
                 $"the IDX header declares {valueCount} values{where}: expected at most {maximumValues}");
         }
-        return new IdxFile(path, dimensions, Decode(path, bytes, headerLength, bytes[2], (int)valueCount, where), content.Source);
+        return new IdxFile(path, dimensions, Decode(path, bytes, headerLength, bytes[2], (int)valueCount, where), content.Source, where);
     }
 
     private static double[] Decode(string path, byte[] bytes, int headerLength, byte typeCode, int count, string where)

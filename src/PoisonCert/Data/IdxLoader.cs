@@ -53,7 +53,7 @@ public static class IdxLoader
             {
                 long offset = 4 + 4 * labels.Dimensions.Length + row;
                 throw DataFormatException.AtByte(labelsPath, offset,
-                    $"label {label.ToString(CultureInfo.InvariantCulture)} of item {row} out of range: expected an integer in [0, {classCount})");
+                    $"label {label.ToString(CultureInfo.InvariantCulture)} of item {row} out of range{labels.OffsetContext}: expected an integer in [0, {classCount})");
             }
             classLabels[row] = (int)label;
         }
