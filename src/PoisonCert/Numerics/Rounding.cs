@@ -45,6 +45,7 @@ public static class Rounding
     public static T AddDown<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
     {
         var sum = a + b;
+        if (!T.IsFinite(sum)) return T.BitDecrement(sum);
         return SumErrorSign(a, b, sum) < 0 ? T.BitDecrement(sum) : sum;
     }
 
@@ -53,6 +54,7 @@ public static class Rounding
     public static T AddUp<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
     {
         var sum = a + b;
+        if (!T.IsFinite(sum)) return T.BitIncrement(sum);
         return SumErrorSign(a, b, sum) > 0 ? T.BitIncrement(sum) : sum;
     }
 
@@ -70,8 +72,10 @@ public static class Rounding
     {
         if (T.IsZero(a) || T.IsZero(b)) return T.Zero; // interval convention: 0 · ∞ = 0
         var product = a * b;
-        if (!T.IsFinite(product)) return product == T.PositiveInfinity && T.IsFinite(a) && T.IsFinite(b) ? T.BitDecrement(T.PositiveInfinity) : product;
-        if (T.Abs(product) < ResidualSafeMagnitude<T>()) return T.BitDecrement(product);
+        if (!T.IsFinite(product)) return T.BitDecrement(product); // +∞ → MaxValue (the exact value is ≥ it); −∞ stays
+        // Tiny products: step unconditionally, except that a product that underflowed to +0 is exactly positive,
+        // so +0 is already a lower bound (this keeps MulDown monotone in the exact product).
+        if (T.Abs(product) < ResidualSafeMagnitude<T>()) return IsPositiveZero(product) ? product : T.BitDecrement(product);
         var residual = T.FusedMultiplyAdd(a, b, -product); // exact: a·b − product
         return residual < T.Zero ? T.BitDecrement(product) : product;
     }
@@ -82,8 +86,9 @@ public static class Rounding
     {
         if (T.IsZero(a) || T.IsZero(b)) return T.Zero;
         var product = a * b;
-        if (!T.IsFinite(product)) return product == T.NegativeInfinity && T.IsFinite(a) && T.IsFinite(b) ? T.BitIncrement(T.NegativeInfinity) : product;
-        if (T.Abs(product) < ResidualSafeMagnitude<T>()) return T.BitIncrement(product);
+        if (!T.IsFinite(product)) return T.BitIncrement(product);
+        // A product that underflowed to −0 is exactly negative, so −0 is already an upper bound.
+        if (T.Abs(product) < ResidualSafeMagnitude<T>()) return IsNegativeZero(product) ? product : T.BitIncrement(product);
         var residual = T.FusedMultiplyAdd(a, b, -product);
         return residual > T.Zero ? T.BitIncrement(product) : product;
     }
@@ -133,19 +138,19 @@ public static class Rounding
         return residual > T.Zero ? T.BitIncrement(root) : root;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsPositiveZero<T>(T x) where T : IBinaryFloatingPointIeee754<T> => T.IsZero(x) && T.IsPositive(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsNegativeZero<T>(T x) where T : IBinaryFloatingPointIeee754<T> => T.IsZero(x) && T.IsNegative(x);
+
     /// <summary>
-    /// Sign of the rounding error (a + b) − fl(a + b), from Knuth's TwoSum, which is exact in binary floating
-    /// point for any finite operands, subnormals included. Overflowed sums report no error; the callers' step
-    /// from ±∞ is handled by the infinite result itself.
+    /// Sign of the rounding error (a + b) − fl(a + b) for a finite sum, from Knuth's TwoSum, which is exact in
+    /// binary floating point for finite operands and results, subnormals included.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SumErrorSign<T>(T a, T b, T sum) where T : IBinaryFloatingPointIeee754<T>
     {
-        if (!T.IsFinite(sum))
-        {
-            // The exact sum of finite operands overflowed: it lies beyond ±MaxValue, on the side of the infinity.
-            return T.IsFinite(a) && T.IsFinite(b) ? (T.IsPositive(sum) ? -1 : 1) : 0;
-        }
         var bVirtual = sum - a;
         var aVirtual = sum - bVirtual;
         var error = (a - aVirtual) + (b - bVirtual);

@@ -81,6 +81,50 @@ public readonly struct Rational : IComparable<Rational>, IEquatable<Rational>
 
     public override int GetHashCode() => HashCode.Combine(Numerator, Denominator);
 
+    /// <summary>
+    /// The value of T nearest to this rational (ties to even), computed exactly with integers: the reference for
+    /// "round to nearest" in ulp-budget tests. Overflow gives ±∞.
+    /// </summary>
+    public T ToNearest<T>() where T : IBinaryFloatingPointIeee754<T>
+    {
+        int precision = typeof(T) == typeof(float) ? 24 : 53;
+        int minimumExponent = typeof(T) == typeof(float) ? -149 : -1074; // exponent of the smallest subnormal
+        if (Numerator.IsZero) return T.Zero;
+        var magnitude = BigInteger.Abs(Numerator);
+        // Choose e so that the scaled quotient q = magnitude / (Denominator · 2^e) has `precision` bits, but never
+        // below the subnormal exponent.
+        long exponent = (long)(magnitude.GetBitLength() - Denominator.GetBitLength()) - precision;
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var e = Math.Max(exponent, minimumExponent);
+            var (quotient, remainder) = DivideScaled(magnitude, e);
+            if (quotient.GetBitLength() > precision && e == exponent) { exponent++; continue; }
+            if (quotient.GetBitLength() < precision && e == exponent && e > minimumExponent) { exponent--; continue; }
+            // Round half to even on the remainder.
+            var scaledDenominator = e >= 0 ? Denominator << (int)e : Denominator;
+            var twiceRemainder = remainder * 2;
+            var compare = twiceRemainder.CompareTo(e >= 0 ? scaledDenominator : Denominator);
+            if (compare > 0 || (compare == 0 && !quotient.IsEven)) quotient += 1;
+            var value = Math.ScaleB((double)quotient, (int)Math.Clamp(e, -2000, 2000)); // exact: quotient ≤ 2^precision
+            var result = T.CreateTruncating(value);
+            return Numerator.Sign < 0 ? -result : result;
+        }
+        throw new InvalidOperationException("Rounding did not converge.");
+    }
+
+    // magnitude / (Denominator · 2^e) as quotient and remainder (remainder relative to the scaled denominator
+    // when e ≥ 0, and to Denominator when e < 0, where the numerator is scaled instead).
+    private (BigInteger Quotient, BigInteger Remainder) DivideScaled(BigInteger magnitude, long e)
+    {
+        if (e >= 0)
+        {
+            var denominator = Denominator << (int)e;
+            return (BigInteger.DivRem(magnitude, denominator, out var remainder), remainder);
+        }
+        var numerator = magnitude << (int)-e;
+        return (BigInteger.DivRem(numerator, Denominator, out var remainderNegative), remainderNegative);
+    }
+
     /// <summary>Approximate value, for messages only.</summary>
     public double ToDoubleApproximate() => (double)Numerator / (double)Denominator;
 

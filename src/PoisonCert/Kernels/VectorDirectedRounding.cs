@@ -1,0 +1,239 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using PoisonCert.Numerics;
+
+namespace PoisonCert.Kernels;
+
+/// <summary>
+/// Directed-rounding addition and multiplication on whole vectors, lane for lane identical to
+/// <see cref="Rounding.AddDown{T}"/>, <see cref="Rounding.AddUp{T}"/>, <see cref="Rounding.MulDown{T}"/> and
+/// <see cref="Rounding.MulUp{T}"/> (the kernel tests compare them bit for bit):
+/// <list type="bullet">
+/// <item>sums: round to nearest; TwoSum's exact error says whether the exact sum is below (step down) or above
+/// (step up); a non-finite sum is always stepped (+∞ → MaxValue on the way down);</item>
+/// <item>products: a zero factor gives +0 (the interval convention 0·∞ = 0); otherwise round to nearest and step
+/// outward unless the FMA residual a·b − p, exact when |p| ≥ 2^(emin+2p), shows the rounded value is already on
+/// the safe side.</item>
+/// </list>
+/// Soundness: round to nearest is within half an ulp, so one step outward encloses the exact result (proved in
+/// proofs/PoisonCert.Proofs, DirectedRoundingLemmas).
+/// </summary>
+public static class VectorDirectedRounding
+{
+    // ---- Vector512<T> ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> IsPositiveZero<T>(Vector512<T> x) where T : IBinaryFloatingPointIeee754<T>
+        => Vector512.Equals(x, Vector512<T>.Zero) & ~Vector512.IsNegative(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> IsNegativeZero<T>(Vector512<T> x) where T : IBinaryFloatingPointIeee754<T>
+        => Vector512.Equals(x, Vector512<T>.Zero) & Vector512.IsNegative(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> AddDown<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var sum = a + b;
+        var step = ~Vector512.IsFinite(sum) | Vector512.LessThan(TwoSumError(a, b, sum), Vector512<T>.Zero);
+        return Vector512.ConditionalSelect(step, VectorRounding.NextDown(sum), sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> AddUp<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var sum = a + b;
+        var step = ~Vector512.IsFinite(sum) | Vector512.GreaterThan(TwoSumError(a, b, sum), Vector512<T>.Zero);
+        return Vector512.ConditionalSelect(step, VectorRounding.NextUp(sum), sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MulDown<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var residual = Fma(a, b, -product);
+        var step = ~Vector512.IsFinite(product)
+            | Vector512.LessThan(Vector512.Abs(product), Vector512.Create(Rounding.ResidualSafeMagnitude<T>()))
+            | Vector512.LessThan(residual, Vector512<T>.Zero);
+        // A product that underflowed to +0 is exactly positive: +0 is already a lower bound.
+        step &= ~IsPositiveZero(product);
+        var result = Vector512.ConditionalSelect(step, VectorRounding.NextDown(product), product);
+        var zero = Vector512.Equals(a, Vector512<T>.Zero) | Vector512.Equals(b, Vector512<T>.Zero);
+        return Vector512.ConditionalSelect(zero, Vector512<T>.Zero, result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MulUp<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var residual = Fma(a, b, -product);
+        var step = ~Vector512.IsFinite(product)
+            | Vector512.LessThan(Vector512.Abs(product), Vector512.Create(Rounding.ResidualSafeMagnitude<T>()))
+            | Vector512.GreaterThan(residual, Vector512<T>.Zero);
+        // A product that underflowed to −0 is exactly negative: −0 is already an upper bound.
+        step &= ~IsNegativeZero(product);
+        var result = Vector512.ConditionalSelect(step, VectorRounding.NextUp(product), product);
+        var zero = Vector512.Equals(a, Vector512<T>.Zero) | Vector512.Equals(b, Vector512<T>.Zero);
+        return Vector512.ConditionalSelect(zero, Vector512<T>.Zero, result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> TwoSumError<T>(Vector512<T> a, Vector512<T> b, Vector512<T> sum) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var bVirtual = sum - a;
+        var aVirtual = sum - bVirtual;
+        return (a - aVirtual) + (b - bVirtual);
+    }
+
+    // ---- Vector256<T> ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> IsPositiveZero<T>(Vector256<T> x) where T : IBinaryFloatingPointIeee754<T>
+        => Vector256.Equals(x, Vector256<T>.Zero) & ~Vector256.IsNegative(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> IsNegativeZero<T>(Vector256<T> x) where T : IBinaryFloatingPointIeee754<T>
+        => Vector256.Equals(x, Vector256<T>.Zero) & Vector256.IsNegative(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> AddDown<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var sum = a + b;
+        var step = ~Vector256.IsFinite(sum) | Vector256.LessThan(TwoSumError(a, b, sum), Vector256<T>.Zero);
+        return Vector256.ConditionalSelect(step, VectorRounding.NextDown(sum), sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> AddUp<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var sum = a + b;
+        var step = ~Vector256.IsFinite(sum) | Vector256.GreaterThan(TwoSumError(a, b, sum), Vector256<T>.Zero);
+        return Vector256.ConditionalSelect(step, VectorRounding.NextUp(sum), sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MulDown<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var residual = Fma(a, b, -product);
+        var step = ~Vector256.IsFinite(product)
+            | Vector256.LessThan(Vector256.Abs(product), Vector256.Create(Rounding.ResidualSafeMagnitude<T>()))
+            | Vector256.LessThan(residual, Vector256<T>.Zero);
+        // A product that underflowed to +0 is exactly positive: +0 is already a lower bound.
+        step &= ~IsPositiveZero(product);
+        var result = Vector256.ConditionalSelect(step, VectorRounding.NextDown(product), product);
+        var zero = Vector256.Equals(a, Vector256<T>.Zero) | Vector256.Equals(b, Vector256<T>.Zero);
+        return Vector256.ConditionalSelect(zero, Vector256<T>.Zero, result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MulUp<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var residual = Fma(a, b, -product);
+        var step = ~Vector256.IsFinite(product)
+            | Vector256.LessThan(Vector256.Abs(product), Vector256.Create(Rounding.ResidualSafeMagnitude<T>()))
+            | Vector256.GreaterThan(residual, Vector256<T>.Zero);
+        // A product that underflowed to −0 is exactly negative: −0 is already an upper bound.
+        step &= ~IsNegativeZero(product);
+        var result = Vector256.ConditionalSelect(step, VectorRounding.NextUp(product), product);
+        var zero = Vector256.Equals(a, Vector256<T>.Zero) | Vector256.Equals(b, Vector256<T>.Zero);
+        return Vector256.ConditionalSelect(zero, Vector256<T>.Zero, result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> TwoSumError<T>(Vector256<T> a, Vector256<T> b, Vector256<T> sum) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var bVirtual = sum - a;
+        var aVirtual = sum - bVirtual;
+        return (a - aVirtual) + (b - bVirtual);
+    }
+
+    // ---- Vector128<T> ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> IsPositiveZero<T>(Vector128<T> x) where T : IBinaryFloatingPointIeee754<T>
+        => Vector128.Equals(x, Vector128<T>.Zero) & ~Vector128.IsNegative(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> IsNegativeZero<T>(Vector128<T> x) where T : IBinaryFloatingPointIeee754<T>
+        => Vector128.Equals(x, Vector128<T>.Zero) & Vector128.IsNegative(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Fma<T>(Vector128<T> a, Vector128<T> b, Vector128<T> c) where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) return Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> AddDown<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var sum = a + b;
+        var step = ~Vector128.IsFinite(sum) | Vector128.LessThan(TwoSumError(a, b, sum), Vector128<T>.Zero);
+        return Vector128.ConditionalSelect(step, VectorRounding.NextDown(sum), sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> AddUp<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var sum = a + b;
+        var step = ~Vector128.IsFinite(sum) | Vector128.GreaterThan(TwoSumError(a, b, sum), Vector128<T>.Zero);
+        return Vector128.ConditionalSelect(step, VectorRounding.NextUp(sum), sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MulDown<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var residual = Fma(a, b, -product);
+        var step = ~Vector128.IsFinite(product)
+            | Vector128.LessThan(Vector128.Abs(product), Vector128.Create(Rounding.ResidualSafeMagnitude<T>()))
+            | Vector128.LessThan(residual, Vector128<T>.Zero);
+        // A product that underflowed to +0 is exactly positive: +0 is already a lower bound.
+        step &= ~IsPositiveZero(product);
+        var result = Vector128.ConditionalSelect(step, VectorRounding.NextDown(product), product);
+        var zero = Vector128.Equals(a, Vector128<T>.Zero) | Vector128.Equals(b, Vector128<T>.Zero);
+        return Vector128.ConditionalSelect(zero, Vector128<T>.Zero, result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MulUp<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var residual = Fma(a, b, -product);
+        var step = ~Vector128.IsFinite(product)
+            | Vector128.LessThan(Vector128.Abs(product), Vector128.Create(Rounding.ResidualSafeMagnitude<T>()))
+            | Vector128.GreaterThan(residual, Vector128<T>.Zero);
+        // A product that underflowed to −0 is exactly negative: −0 is already an upper bound.
+        step &= ~IsNegativeZero(product);
+        var result = Vector128.ConditionalSelect(step, VectorRounding.NextUp(product), product);
+        var zero = Vector128.Equals(a, Vector128<T>.Zero) | Vector128.Equals(b, Vector128<T>.Zero);
+        return Vector128.ConditionalSelect(zero, Vector128<T>.Zero, result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> TwoSumError<T>(Vector128<T> a, Vector128<T> b, Vector128<T> sum) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var bVirtual = sum - a;
+        var aVirtual = sum - bVirtual;
+        return (a - aVirtual) + (b - bVirtual);
+    }
+}
