@@ -1,0 +1,226 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using PoisonCert.Numerics;
+
+namespace PoisonCert.Kernels;
+
+/// <summary>
+/// Streaming per-coordinate top-k: over a stream of rows (one row = one sample's value for each of
+/// <see cref="Width"/> coordinates), keeps for every coordinate the k largest values (or the k smallest) and
+/// returns their per-coordinate sum, rounded upward for the largest and downward for the smallest.
+/// <para>
+/// The result does not depend on how the stream is split into fragments or in which order accumulators are
+/// merged, bit for bit: the top-k of a union is the top-k of the parts' top-k's, the kept values are held sorted
+/// (a multiset in a canonical order), and the sum runs over that sorted order with directed rounding.
+/// </para>
+/// <para>
+/// Soundness: the sum of the kept values rounded upward (downward) is ≥ (≤) the exact sum of the k largest
+/// (smallest) values of the stream; with fewer than k rows only the rows seen are summed. Values must not be NaN.
+/// </para>
+/// <para>
+/// Cost: each row costs one compare per vector of coordinates once the slots are full (values that do not beat
+/// the current k-th best of any lane are skipped), and k compare-exchanges otherwise.
+/// </para>
+/// </summary>
+public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
+{
+    private readonly int _width, _k;
+    private readonly bool _smallest;
+    private readonly KernelPath _path;
+    // Slot-major: _kept[slot * width + coordinate], slot 0 the best. Stored negated when keeping the smallest, so
+    // both directions keep the LARGEST stored values. Empty slots hold −∞.
+    private readonly T[] _kept;
+    private long _rowsSeen;
+
+    public TopKAccumulator(int width, int k, bool smallest = false, KernelPath path = KernelPath.Automatic)
+    {
+        if (width < 0) throw new ArgumentOutOfRangeException(nameof(width), width, "The width cannot be negative.");
+        if (k < 0) throw new ArgumentOutOfRangeException(nameof(k), k, "k cannot be negative.");
+        _width = width;
+        _k = k;
+        _smallest = smallest;
+        _path = path;
+        _kept = new T[checked(width * k)];
+        Array.Fill(_kept, T.NegativeInfinity);
+    }
+
+    public int Width => _width;
+    public int K => _k;
+    public bool KeepsSmallest => _smallest;
+    public long RowsSeen => _rowsSeen;
+
+    /// <summary>Adds <paramref name="rowCount"/> rows stored row-major in <paramref name="rows"/>.</summary>
+    public void Add(ReadOnlySpan<T> rows, int rowCount)
+    {
+        if (rowCount < 0) throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, "The row count cannot be negative.");
+        if (rows.Length != (long)rowCount * _width)
+            throw new ArgumentException($"Expected {rowCount} rows of width {_width} ({(long)rowCount * _width} values), got {rows.Length}.", nameof(rows));
+        Insert(rows, rowCount, negate: _smallest);
+        _rowsSeen += rowCount;
+    }
+
+    /// <summary>Adds everything another accumulator of the same width, k and direction has seen.</summary>
+    public void Merge(TopKAccumulator<T> other)
+    {
+        if (other._width != _width || other._k != _k || other._smallest != _smallest)
+            throw new ArgumentException("Only accumulators of the same width, k and direction can be merged.", nameof(other));
+        var slots = (int)Math.Min(_k, other._rowsSeen);
+        Insert(other._kept.AsSpan(0, slots * _width), slots, negate: false);
+        _rowsSeen += other._rowsSeen;
+    }
+
+    /// <summary>
+    /// Writes, for each coordinate, an upper bound of the sum of its k largest values (or a lower bound of the sum
+    /// of its k smallest), summing min(k, rows seen) values in sorted order with directed rounding.
+    /// </summary>
+    public void Sum(Span<T> result)
+    {
+        if (result.Length != _width) throw new ArgumentException($"Expected {_width} values, got {result.Length}.", nameof(result));
+        var slots = (int)Math.Min(_k, _rowsSeen);
+        for (var c = 0; c < _width; c++)
+        {
+            var total = T.Zero;
+            // Stored values are negated for the smallest: Σ(−v) rounded up is −(Σ v rounded down).
+            for (var slot = 0; slot < slots; slot++) total = Rounding.AddUp(total, _kept[slot * _width + c]);
+            result[c] = _smallest ? -total : total;
+        }
+    }
+
+    /// <summary>The kept values of one coordinate, best first (for tests and diagnostics).</summary>
+    public T[] Kept(int coordinate)
+    {
+        var slots = (int)Math.Min(_k, _rowsSeen);
+        var values = new T[slots];
+        for (var slot = 0; slot < slots; slot++)
+        {
+            var stored = _kept[slot * _width + coordinate];
+            values[slot] = _smallest ? -stored : stored;
+        }
+        return values;
+    }
+
+    private void Insert(ReadOnlySpan<T> rows, int rowCount, bool negate)
+    {
+        if (_k == 0 || rowCount == 0 || _width == 0) return;
+        var vectorEnd = 0;
+        switch (KernelPaths.Resolve(_path))
+        {
+            case KernelPath.Vector512 when _width >= Vector512<T>.Count:
+                vectorEnd = InsertVector512(rows, rowCount, negate);
+                break;
+            case KernelPath.Vector256 when _width >= Vector256<T>.Count:
+                vectorEnd = InsertVector256(rows, rowCount, negate);
+                break;
+            case KernelPath.Vector128 when _width >= Vector128<T>.Count:
+                vectorEnd = InsertVector128(rows, rowCount, negate);
+                break;
+        }
+        if (vectorEnd < _width) InsertScalar(rows, rowCount, negate, vectorEnd);
+    }
+
+    private void InsertScalar(ReadOnlySpan<T> rows, int rowCount, bool negate, int firstCoordinate)
+    {
+        var lastSlot = (_k - 1) * _width;
+        for (var row = 0; row < rowCount; row++)
+        {
+            var rowOffset = row * _width;
+            for (var c = firstCoordinate; c < _width; c++)
+            {
+                var candidate = negate ? -rows[rowOffset + c] : rows[rowOffset + c];
+                if (_kept[lastSlot + c] > candidate) continue;
+                for (var slot = 0; slot < _k; slot++)
+                {
+                    ref var current = ref _kept[slot * _width + c];
+                    var higher = T.Max(current, candidate);
+                    candidate = T.Min(current, candidate);
+                    current = higher;
+                }
+            }
+        }
+    }
+
+    // Vector512<T>.Count coordinates at a time; returns the first coordinate left to the scalar path.
+    private int InsertVector512(ReadOnlySpan<T> rows, int rowCount, bool negate)
+    {
+        var width = Vector512<T>.Count;
+        var vectorEnd = _width - _width % width;
+        ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+        ref var source = ref MemoryMarshal.GetReference(rows);
+        var lastSlot = (nuint)((_k - 1) * _width);
+        for (var row = 0; row < rowCount; row++)
+        {
+            var rowOffset = (nuint)row * (nuint)_width;
+            for (var c = 0; c < vectorEnd; c += width)
+            {
+                var candidate = Vector512.LoadUnsafe(ref source, rowOffset + (nuint)c);
+                if (negate) candidate = -candidate;
+                if (Vector512.GreaterThanAll(Vector512.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
+                for (var slot = 0; slot < _k; slot++)
+                {
+                    var offset = (nuint)(slot * _width + c);
+                    var current = Vector512.LoadUnsafe(ref kept, offset);
+                    Vector512.Max(current, candidate).StoreUnsafe(ref kept, offset);
+                    candidate = Vector512.Min(current, candidate);
+                }
+            }
+        }
+        return vectorEnd;
+    }
+
+    // Vector256<T>.Count coordinates at a time; returns the first coordinate left to the scalar path.
+    private int InsertVector256(ReadOnlySpan<T> rows, int rowCount, bool negate)
+    {
+        var width = Vector256<T>.Count;
+        var vectorEnd = _width - _width % width;
+        ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+        ref var source = ref MemoryMarshal.GetReference(rows);
+        var lastSlot = (nuint)((_k - 1) * _width);
+        for (var row = 0; row < rowCount; row++)
+        {
+            var rowOffset = (nuint)row * (nuint)_width;
+            for (var c = 0; c < vectorEnd; c += width)
+            {
+                var candidate = Vector256.LoadUnsafe(ref source, rowOffset + (nuint)c);
+                if (negate) candidate = -candidate;
+                if (Vector256.GreaterThanAll(Vector256.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
+                for (var slot = 0; slot < _k; slot++)
+                {
+                    var offset = (nuint)(slot * _width + c);
+                    var current = Vector256.LoadUnsafe(ref kept, offset);
+                    Vector256.Max(current, candidate).StoreUnsafe(ref kept, offset);
+                    candidate = Vector256.Min(current, candidate);
+                }
+            }
+        }
+        return vectorEnd;
+    }
+
+    // Vector128<T>.Count coordinates at a time; returns the first coordinate left to the scalar path.
+    private int InsertVector128(ReadOnlySpan<T> rows, int rowCount, bool negate)
+    {
+        var width = Vector128<T>.Count;
+        var vectorEnd = _width - _width % width;
+        ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+        ref var source = ref MemoryMarshal.GetReference(rows);
+        var lastSlot = (nuint)((_k - 1) * _width);
+        for (var row = 0; row < rowCount; row++)
+        {
+            var rowOffset = (nuint)row * (nuint)_width;
+            for (var c = 0; c < vectorEnd; c += width)
+            {
+                var candidate = Vector128.LoadUnsafe(ref source, rowOffset + (nuint)c);
+                if (negate) candidate = -candidate;
+                if (Vector128.GreaterThanAll(Vector128.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
+                for (var slot = 0; slot < _k; slot++)
+                {
+                    var offset = (nuint)(slot * _width + c);
+                    var current = Vector128.LoadUnsafe(ref kept, offset);
+                    Vector128.Max(current, candidate).StoreUnsafe(ref kept, offset);
+                    candidate = Vector128.Min(current, candidate);
+                }
+            }
+        }
+        return vectorEnd;
+    }
+}
