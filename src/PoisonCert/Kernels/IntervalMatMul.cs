@@ -31,27 +31,33 @@ public static class IntervalMatMul
         Check.SameLength(bLower.Length, bUpper.Length, nameof(bUpper));
         Check.SameLength(lower.Length, upper.Length, nameof(upper));
 
-        var aCenter = new T[m * k];
-        var left = new T[m * 2 * k];         // row i: [|A_c[i, :]|, A_r[i, :]]
-        var aRadius = new T[k];
+        // Temporaries come from the shared pool: fresh multi-megabyte arrays would be dominated by first-touch
+        // page faults. Rented arrays may be longer than asked for, so every use slices them to size.
+        using var aCenterBuffer = new PooledBuffer<T>(m * k);
+        using var leftBuffer = new PooledBuffer<T>(m * 2 * k);       // row i: [|A_c[i, :]|, A_r[i, :]]
+        using var aRadiusBuffer = new PooledBuffer<T>(k);
+        using var bCenterBuffer = new PooledBuffer<T>(k * n);
+        using var bRadiusBuffer = new PooledBuffer<T>(k * n);
+        using var rightBuffer = new PooledBuffer<T>(2 * k * n);      // rows 0..k−1: B_r + γ_k|B_c|; rows k..2k−1: |B_c| + B_r
+        using var centerBuffer = new PooledBuffer<T>(m * n);
+        using var radiusProductBuffer = new PooledBuffer<T>(m * n);
+        Span<T> aCenter = aCenterBuffer.Span, left = leftBuffer.Span, aRadius = aRadiusBuffer.Span;
+        Span<T> bCenter = bCenterBuffer.Span, bRadius = bRadiusBuffer.Span, right = rightBuffer.Span;
+        Span<T> center = centerBuffer.Span, radiusProduct = radiusProductBuffer.Span;
+
         for (var i = 0; i < m; i++)
         {
-            var row = left.AsSpan(i * 2 * k, 2 * k);
+            var row = left.Slice(i * 2 * k, 2 * k);
             IntervalKernelDriver.Unary(default(CenterRadiusOperator<T>), aLower.Slice(i * k, k), aUpper.Slice(i * k, k),
-                aCenter.AsSpan(i * k, k), aRadius, path);
-            TensorPrimitives.Abs<T>(aCenter.AsSpan(i * k, k), row[..k]);
+                aCenter.Slice(i * k, k), aRadius, path);
+            TensorPrimitives.Abs<T>(aCenter.Slice(i * k, k), row[..k]);
             aRadius.CopyTo(row[k..]);
         }
 
-        var bCenter = new T[k * n];
-        var bRadius = new T[k * n];
         IntervalKernelDriver.Unary(default(CenterRadiusOperator<T>), bLower, bUpper, bCenter, bRadius, path);
-        var right = new T[2 * k * n];        // rows 0..k−1: B_r + γ_k|B_c|; rows k..2k−1: |B_c| + B_r
         IntervalKernelDriver.Binary(new RadiusFactorsOperator<T>(ErrorBounds.Gamma<T>(k)), bCenter, bRadius, bCenter, bRadius,
-            right.AsSpan(0, k * n), right.AsSpan(k * n, k * n), path);
+            right[..(k * n)], right.Slice(k * n, k * n), path);
 
-        var center = new T[m * n];
-        var radiusProduct = new T[m * n];
         PointMatMul.Multiply<T>(aCenter, bCenter, center, m, k, n, path);
         PointMatMul.Multiply<T>(left, right, radiusProduct, m, 2 * k, n, path);
 

@@ -16,7 +16,8 @@ public static class IntervalOuterProduct
         CheckShapes(columnLower.Length, columnUpper.Length, rowLower.Length, rowUpper.Length, lower.Length, upper.Length);
         var n = rowLower.Length;
         for (var o = 0; o < columnLower.Length; o++)
-            IntervalKernels.Scale(rowLower, rowUpper, columnLower[o], columnUpper[o], lower.Slice(o * n, n), upper.Slice(o * n, n), path);
+            IntervalKernelDriver.Unary(new SignedScaleOperator<T>(columnLower[o], columnUpper[o]), rowLower, rowUpper,
+                lower.Slice(o * n, n), upper.Slice(o * n, n), path);
     }
 
     /// <summary>accumulator += column ⊗ row, every addition rounded outward (sums of per-sample gradients).</summary>

@@ -71,8 +71,9 @@ public static class PointMatMul
         c.Clear();
         if (m == 0 || n == 0 || k == 0) return;
         var panels = (n + TileColumns - 1) / TileColumns;
-        var packed = new float[DepthBlock * panels * TileColumns];
-        var tile = new float[TileRows * TileColumns];
+        using var packedBuffer = new PooledBuffer<float>(DepthBlock * panels * TileColumns);
+        var packed = packedBuffer.Span;
+        Span<float> tile = stackalloc float[TileRows * TileColumns];
         for (var depthStart = 0; depthStart < k; depthStart += DepthBlock)
         {
             var depth = Math.Min(DepthBlock, k - depthStart);
@@ -96,13 +97,13 @@ public static class PointMatMul
     }
 
     // packed[panel][p][0..31] = B[depthStart + p, panel·32 + 0..31], zero beyond column n.
-    private static void PackPanels(ReadOnlySpan<float> b, float[] packed, int depthStart, int depth, int n, int panels)
+    private static void PackPanels(ReadOnlySpan<float> b, Span<float> packed, int depthStart, int depth, int n, int panels)
     {
         for (var panel = 0; panel < panels; panel++)
         {
             var columnStart = panel * TileColumns;
             var columns = Math.Min(TileColumns, n - columnStart);
-            var destination = packed.AsSpan(panel * depth * TileColumns, depth * TileColumns);
+            var destination = packed.Slice(panel * depth * TileColumns, depth * TileColumns);
             for (var p = 0; p < depth; p++)
             {
                 var target = destination.Slice(p * TileColumns, TileColumns);
@@ -158,7 +159,7 @@ public static class PointMatMul
 
     // Partial tiles at the bottom and right edges: one row at a time over the packed panel.
     private static void EdgeTile(ReadOnlySpan<float> a, int rowStart, int rows, int depthStart, int depth, int k,
-        ref float panel, Span<float> c, int columnStart, int columns, int n, float[] tile)
+        ref float panel, Span<float> c, int columnStart, int columns, int n, Span<float> tile)
     {
         for (var r = 0; r < rows; r++)
         {
@@ -170,8 +171,8 @@ public static class PointMatMul
                 left = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref panel, (nuint)(p * TileColumns)), left);
                 right = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref panel, (nuint)(p * TileColumns + 16)), right);
             }
-            left.CopyTo(tile, 0);
-            right.CopyTo(tile, 16);
+            left.CopyTo(tile);
+            right.CopyTo(tile[16..]);
             var destination = c.Slice((rowStart + r) * n + columnStart, columns);
             for (var j = 0; j < columns; j++) destination[j] += tile[j];
         }
