@@ -15,9 +15,15 @@ public static class Program
             "it trains while propagating sound bounds and returns a parameter box that contains every poisoned run.");
         root.SetAction(parseResult =>
         {
-            Console.WriteLine($"poisoncert {Version}");
-            Console.WriteLine("Run 'poisoncert --help' for the commands.");
-            return ExitCodes.Success;
+            try
+            {
+                return KernelDemonstration.Run(Console.Out);
+            }
+            catch (PoisonCertException error)
+            {
+                Console.Error.WriteLine($"poisoncert: {error.Message}");
+                return ExitCodes.UsageError;
+            }
         });
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
