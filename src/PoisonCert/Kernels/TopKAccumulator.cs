@@ -20,8 +20,7 @@ namespace PoisonCert.Kernels;
 /// </para>
 /// <para>
 /// Cost: each row costs one compare per vector of coordinates once the slots are full (values that do not beat
-/// the current k-th best of any lane are skipped); otherwise the value is inserted bottom-up and stops at the
-/// first slot it does not pass, so typical insertions touch one or two slots rather than k.
+/// the current k-th best of any lane are skipped), and k compare-exchanges otherwise.
 /// </para>
 /// </summary>
 public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
@@ -130,17 +129,13 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             {
                 var candidate = negate ? -rows[rowOffset + c] : rows[rowOffset + c];
                 if (_kept[lastSlot + c] > candidate) continue;
-                // Bottom-up insertion into the sorted slots s₀ ≥ … ≥ s_(k−1): s_j ← max(s_j, min(c, s_(j−1))),
-                // s₀ ← max(s₀, c); once c ≤ s_(j−1) nothing above changes.
-                var slot = _k - 1;
-                for (; slot > 0; slot--)
+                for (var slot = 0; slot < _k; slot++)
                 {
-                    var above = _kept[(slot - 1) * _width + c];
                     ref var current = ref _kept[slot * _width + c];
-                    current = T.Max(current, T.Min(candidate, above));
-                    if (candidate <= above) break;
+                    var higher = T.Max(current, candidate);
+                    candidate = T.Min(current, candidate);
+                    current = higher;
                 }
-                if (slot == 0) _kept[c] = T.Max(_kept[c], candidate);
             }
         }
     }
@@ -161,15 +156,13 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
                 var candidate = Vector512.LoadUnsafe(ref source, rowOffset + (nuint)c);
                 if (negate) candidate = -candidate;
                 if (Vector512.GreaterThanAll(Vector512.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
-                var slot = _k - 1;
-                for (; slot > 0; slot--)
+                for (var slot = 0; slot < _k; slot++)
                 {
                     var offset = (nuint)(slot * _width + c);
-                    var above = Vector512.LoadUnsafe(ref kept, offset - (nuint)_width);
-                    Vector512.Max(Vector512.LoadUnsafe(ref kept, offset), Vector512.Min(candidate, above)).StoreUnsafe(ref kept, offset);
-                    if (Vector512.LessThanOrEqualAll(candidate, above)) break;
+                    var current = Vector512.LoadUnsafe(ref kept, offset);
+                    Vector512.Max(current, candidate).StoreUnsafe(ref kept, offset);
+                    candidate = Vector512.Min(current, candidate);
                 }
-                if (slot == 0) Vector512.Max(Vector512.LoadUnsafe(ref kept, (nuint)c), candidate).StoreUnsafe(ref kept, (nuint)c);
             }
         }
         return vectorEnd;
@@ -191,15 +184,13 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
                 var candidate = Vector256.LoadUnsafe(ref source, rowOffset + (nuint)c);
                 if (negate) candidate = -candidate;
                 if (Vector256.GreaterThanAll(Vector256.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
-                var slot = _k - 1;
-                for (; slot > 0; slot--)
+                for (var slot = 0; slot < _k; slot++)
                 {
                     var offset = (nuint)(slot * _width + c);
-                    var above = Vector256.LoadUnsafe(ref kept, offset - (nuint)_width);
-                    Vector256.Max(Vector256.LoadUnsafe(ref kept, offset), Vector256.Min(candidate, above)).StoreUnsafe(ref kept, offset);
-                    if (Vector256.LessThanOrEqualAll(candidate, above)) break;
+                    var current = Vector256.LoadUnsafe(ref kept, offset);
+                    Vector256.Max(current, candidate).StoreUnsafe(ref kept, offset);
+                    candidate = Vector256.Min(current, candidate);
                 }
-                if (slot == 0) Vector256.Max(Vector256.LoadUnsafe(ref kept, (nuint)c), candidate).StoreUnsafe(ref kept, (nuint)c);
             }
         }
         return vectorEnd;
@@ -221,15 +212,13 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
                 var candidate = Vector128.LoadUnsafe(ref source, rowOffset + (nuint)c);
                 if (negate) candidate = -candidate;
                 if (Vector128.GreaterThanAll(Vector128.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
-                var slot = _k - 1;
-                for (; slot > 0; slot--)
+                for (var slot = 0; slot < _k; slot++)
                 {
                     var offset = (nuint)(slot * _width + c);
-                    var above = Vector128.LoadUnsafe(ref kept, offset - (nuint)_width);
-                    Vector128.Max(Vector128.LoadUnsafe(ref kept, offset), Vector128.Min(candidate, above)).StoreUnsafe(ref kept, offset);
-                    if (Vector128.LessThanOrEqualAll(candidate, above)) break;
+                    var current = Vector128.LoadUnsafe(ref kept, offset);
+                    Vector128.Max(current, candidate).StoreUnsafe(ref kept, offset);
+                    candidate = Vector128.Min(current, candidate);
                 }
-                if (slot == 0) Vector128.Max(Vector128.LoadUnsafe(ref kept, (nuint)c), candidate).StoreUnsafe(ref kept, (nuint)c);
             }
         }
         return vectorEnd;
