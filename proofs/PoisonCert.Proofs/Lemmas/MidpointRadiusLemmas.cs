@@ -27,14 +27,7 @@ public class MidpointRadiusLemmas
     {
         using var session = new ProofSession();
         var z = session.Context;
-        ArithExpr ac = session.Real("ac"), ar = session.Real("ar"), bc = session.Real("bc"), br = session.Real("br");
-        ArithExpr x = session.Real("x"), y = session.Real("y");
-        var zero = z.MkReal(0);
-        var assumptions = new[]
-        {
-            z.MkGe(ar, zero), z.MkGe(br, zero),
-            session.Within(x, z.MkSub(ac, ar), z.MkAdd(ac, ar)), session.Within(y, z.MkSub(bc, br), z.MkAdd(bc, br)),
-        };
+        var (assumptions, ac, ar, bc, br, x, y) = TermSetup(session);
         var radius = z.MkAdd(z.MkMul(session.Abs(ac), br), z.MkMul(ar, z.MkAdd(session.Abs(bc), br)));
         session.Prove(z.MkLe(session.Abs(z.MkSub(z.MkMul(x, y), z.MkMul(ac, bc))), radius), assumptions);
     }
@@ -44,16 +37,24 @@ public class MidpointRadiusLemmas
     {
         using var session = new ProofSession();
         var z = session.Context;
+        var (assumptions, ac, ar, bc, br, x, y) = TermSetup(session);
+        var tooSmall = z.MkAdd(z.MkMul(session.Abs(ac), br), z.MkMul(ar, session.Abs(bc))); // drops a_r·b_r
+        session.Refute(z.MkLe(session.Abs(z.MkSub(z.MkMul(x, y), z.MkMul(ac, bc))), tooSmall), assumptions);
+    }
+
+    // One term: centres and radii (radii ≥ 0) and members x ∈ a_c ± a_r, y ∈ b_c ± b_r.
+    private static (BoolExpr[], ArithExpr Ac, ArithExpr Ar, ArithExpr Bc, ArithExpr Br, ArithExpr X, ArithExpr Y) TermSetup(ProofSession session)
+    {
+        var z = session.Context;
         ArithExpr ac = session.Real("ac"), ar = session.Real("ar"), bc = session.Real("bc"), br = session.Real("br");
         ArithExpr x = session.Real("x"), y = session.Real("y");
         var zero = z.MkReal(0);
-        var assumptions = new[]
-        {
+        BoolExpr[] assumptions =
+        [
             z.MkGe(ar, zero), z.MkGe(br, zero),
             session.Within(x, z.MkSub(ac, ar), z.MkAdd(ac, ar)), session.Within(y, z.MkSub(bc, br), z.MkAdd(bc, br)),
-        };
-        var tooSmall = z.MkAdd(z.MkMul(session.Abs(ac), br), z.MkMul(ar, session.Abs(bc))); // drops a_r·b_r
-        session.Refute(z.MkLe(session.Abs(z.MkSub(z.MkMul(x, y), z.MkMul(ac, bc))), tooSmall), assumptions);
+        ];
+        return (assumptions, ac, ar, bc, br, x, y);
     }
 
     [Fact]

@@ -22,7 +22,15 @@ internal sealed class SplitMix64(ulong seed)
         unchecked
         {
             _state += 0x9E3779B97F4A7C15UL;
-            ulong value = _state;
+            return Mix(_state);
+        }
+    }
+
+    /// <summary>The SplitMix64 output function (the finaliser applied to each state).</summary>
+    public static ulong Mix(ulong value)
+    {
+        unchecked
+        {
             value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9UL;
             value = (value ^ (value >> 27)) * 0x94D049BB133111EBUL;
             return value ^ (value >> 31);

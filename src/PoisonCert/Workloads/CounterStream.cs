@@ -15,12 +15,7 @@ public static class CounterStream
 {
     private const ulong Gamma = 0x9E3779B97F4A7C15UL;
 
-    public static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public static ulong Mix(ulong z) => Data.SplitMix64.Mix(z);
 
     public static ulong Draw(ulong key, ulong index) => Mix(unchecked((key << 40) + index * Gamma));
 
