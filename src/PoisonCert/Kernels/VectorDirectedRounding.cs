@@ -23,6 +23,29 @@ public static class VectorDirectedRounding
 {
     // ---- Vector512<T> ----
 
+    /// <summary>Lane-wise <see cref="Rounding.MulDownByRelativeStep{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MulDownByRelativeStep<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var step = Vector512.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
+        var stepped = Fma(-Vector512.Abs(product), step, product) - Vector512.Create(T.Epsilon);
+        // −∞ already steps to −∞; +∞ (an overflowed finite product) would give NaN and becomes MaxValue.
+        var positiveInfinity = Vector512.Create(T.PositiveInfinity);
+        return Vector512.ConditionalSelect(Vector512.Equals(product, positiveInfinity), Vector512.Create(T.BitDecrement(T.PositiveInfinity)), stepped);
+    }
+
+    /// <summary>Lane-wise <see cref="Rounding.MulUpByRelativeStep{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MulUpByRelativeStep<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var step = Vector512.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
+        var stepped = Fma(Vector512.Abs(product), step, product) + Vector512.Create(T.Epsilon);
+        var negativeInfinity = Vector512.Create(T.NegativeInfinity);
+        return Vector512.ConditionalSelect(Vector512.Equals(product, negativeInfinity), Vector512.Create(T.BitIncrement(T.NegativeInfinity)), stepped);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> IsPositiveZero<T>(Vector512<T> x) where T : IBinaryFloatingPointIeee754<T>
         => Vector512.Equals(x, Vector512<T>.Zero) & ~Vector512.IsNegative(x);
@@ -95,6 +118,29 @@ public static class VectorDirectedRounding
 
     // ---- Vector256<T> ----
 
+    /// <summary>Lane-wise <see cref="Rounding.MulDownByRelativeStep{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MulDownByRelativeStep<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var step = Vector256.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
+        var stepped = Fma(-Vector256.Abs(product), step, product) - Vector256.Create(T.Epsilon);
+        // −∞ already steps to −∞; +∞ (an overflowed finite product) would give NaN and becomes MaxValue.
+        var positiveInfinity = Vector256.Create(T.PositiveInfinity);
+        return Vector256.ConditionalSelect(Vector256.Equals(product, positiveInfinity), Vector256.Create(T.BitDecrement(T.PositiveInfinity)), stepped);
+    }
+
+    /// <summary>Lane-wise <see cref="Rounding.MulUpByRelativeStep{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MulUpByRelativeStep<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var step = Vector256.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
+        var stepped = Fma(Vector256.Abs(product), step, product) + Vector256.Create(T.Epsilon);
+        var negativeInfinity = Vector256.Create(T.NegativeInfinity);
+        return Vector256.ConditionalSelect(Vector256.Equals(product, negativeInfinity), Vector256.Create(T.BitIncrement(T.NegativeInfinity)), stepped);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<T> IsPositiveZero<T>(Vector256<T> x) where T : IBinaryFloatingPointIeee754<T>
         => Vector256.Equals(x, Vector256<T>.Zero) & ~Vector256.IsNegative(x);
@@ -166,6 +212,29 @@ public static class VectorDirectedRounding
     }
 
     // ---- Vector128<T> ----
+
+    /// <summary>Lane-wise <see cref="Rounding.MulDownByRelativeStep{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MulDownByRelativeStep<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var step = Vector128.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
+        var stepped = Fma(-Vector128.Abs(product), step, product) - Vector128.Create(T.Epsilon);
+        // −∞ already steps to −∞; +∞ (an overflowed finite product) would give NaN and becomes MaxValue.
+        var positiveInfinity = Vector128.Create(T.PositiveInfinity);
+        return Vector128.ConditionalSelect(Vector128.Equals(product, positiveInfinity), Vector128.Create(T.BitDecrement(T.PositiveInfinity)), stepped);
+    }
+
+    /// <summary>Lane-wise <see cref="Rounding.MulUpByRelativeStep{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MulUpByRelativeStep<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var product = a * b;
+        var step = Vector128.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
+        var stepped = Fma(Vector128.Abs(product), step, product) + Vector128.Create(T.Epsilon);
+        var negativeInfinity = Vector128.Create(T.NegativeInfinity);
+        return Vector128.ConditionalSelect(Vector128.Equals(product, negativeInfinity), Vector128.Create(T.BitIncrement(T.NegativeInfinity)), stepped);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<T> IsPositiveZero<T>(Vector128<T> x) where T : IBinaryFloatingPointIeee754<T>

@@ -19,8 +19,8 @@ public static class ErrorBounds
 {
     /// <summary>Unit roundoff u: 2⁻²⁴ for float, 2⁻⁵³ for double (not <c>float.Epsilon</c>, which is η).</summary>
     public static T UnitRoundoff<T>() where T : IBinaryFloatingPointIeee754<T>
-        => typeof(T) == typeof(float) ? T.CreateTruncating(Math.ScaleB(1.0, -24))
-            : typeof(T) == typeof(double) ? T.CreateTruncating(Math.ScaleB(1.0, -53))
+        => typeof(T) == typeof(float) ? T.CreateTruncating(1.0 / 16777216.0)          // 2^-24
+            : typeof(T) == typeof(double) ? T.CreateTruncating(1.0 / 9007199254740992.0) // 2^-53
             : throw new NotSupportedException($"Error bounds support float and double, not {typeof(T).Name}.");
 
     /// <summary>η: the smallest positive subnormal (the absolute error bound of one underflowing operation is η/2).</summary>

@@ -47,6 +47,23 @@ public abstract class RoundingTests<T> where T : IBinaryFloatingPointIeee754<T>
         }
     }
 
+    [Fact]
+    public void MulByRelativeStep_ManyOperands_EnclosesExactProductWithinFewUlps()
+    {
+        foreach (var (a, b) in Operands(7, 6000))
+        {
+            var exact = Rational.From(a) * Rational.From(b);
+            var down = Rounding.MulDownByRelativeStep(a, b);
+            var up = Rounding.MulUpByRelativeStep(a, b);
+            ExactAssert.Contains(down, up, exact, $"{a:R} * {b:R} (relative step)");
+            var nearest = exact.ToNearest<T>();
+            // Within a few ulps of MaxValue the step may overflow to ±∞: only containment is promised there.
+            if (!T.IsFinite(nearest) || T.Abs(nearest) > T.BitDecrement(T.PositiveInfinity) / T.CreateTruncating(2)) continue;
+            var allowance = T.CreateTruncating(6) * ErrorBounds.UnitRoundoff<T>() * T.Abs(nearest) + T.CreateTruncating(2) * T.Epsilon;
+            Assert.True(nearest - down <= allowance && up - nearest <= allowance, $"{a:R} * {b:R}: [{down:R}, {up:R}] too loose");
+        }
+    }
+
     [Property(MaxTest = 300)]
     public bool AddAndMul_FsCheckSeeds_EncloseExactResults(int seed)
     {
