@@ -19,8 +19,8 @@ internal static class KernelDemonstration
 
     public static int Run(TextWriter output)
     {
-        var dataset = FeatureScaling.Fit(new DatasetRegistry().Load("wdbc"), ScalingMethod.Standardize)
-            .Apply(new DatasetRegistry().Load("wdbc"));
+        var raw = new DatasetRegistry().Load("wdbc");
+        var dataset = FeatureScaling.Fit(raw, ScalingMethod.Standardize).Apply(raw);
         int rows = dataset.Rows, columns = dataset.Columns;
         var features = dataset.Features.ToArray().Select(v => (float)v).ToArray();
         var inputLower = features.Select(v => v - Epsilon).ToArray();

@@ -26,10 +26,7 @@ public static class IntervalMatMul
     public static void MidpointRadius<T>(ReadOnlySpan<T> aLower, ReadOnlySpan<T> aUpper, ReadOnlySpan<T> bLower, ReadOnlySpan<T> bUpper,
         Span<T> lower, Span<T> upper, int m, int k, int n, KernelPath path = KernelPath.Automatic) where T : IBinaryFloatingPointIeee754<T>
     {
-        PointMatMul.CheckShapes(aLower.Length, bLower.Length, lower.Length, m, k, n);
-        Check.SameLength(aLower.Length, aUpper.Length, nameof(aUpper));
-        Check.SameLength(bLower.Length, bUpper.Length, nameof(bUpper));
-        Check.SameLength(lower.Length, upper.Length, nameof(upper));
+        CheckProductShapes(aLower.Length, aUpper.Length, bLower.Length, bUpper.Length, lower.Length, upper.Length, m, k, n);
 
         // Temporaries come from the shared pool: fresh multi-megabyte arrays would be dominated by first-touch
         // page faults. Rented arrays may be longer than asked for, so every use slices them to size.
@@ -75,10 +72,7 @@ public static class IntervalMatMul
     public static void Exact<T>(ReadOnlySpan<T> aLower, ReadOnlySpan<T> aUpper, ReadOnlySpan<T> bLower, ReadOnlySpan<T> bUpper,
         Span<T> lower, Span<T> upper, int m, int k, int n, KernelPath path = KernelPath.Automatic) where T : IBinaryFloatingPointIeee754<T>
     {
-        PointMatMul.CheckShapes(aLower.Length, bLower.Length, lower.Length, m, k, n);
-        Check.SameLength(aLower.Length, aUpper.Length, nameof(aUpper));
-        Check.SameLength(bLower.Length, bUpper.Length, nameof(bUpper));
-        Check.SameLength(lower.Length, upper.Length, nameof(upper));
+        CheckProductShapes(aLower.Length, aUpper.Length, bLower.Length, bUpper.Length, lower.Length, upper.Length, m, k, n);
         lower.Clear();
         upper.Clear();
         for (var i = 0; i < m; i++)
@@ -92,12 +86,8 @@ public static class IntervalMatMul
         ReadOnlySpan<T> xLower, ReadOnlySpan<T> xUpper, Span<T> yLower, Span<T> yUpper, KernelPath path = KernelPath.Automatic)
         where T : IBinaryFloatingPointIeee754<T>
     {
-        Check.SameLength(rows * columns, weightLower.Length, nameof(weightLower));
-        Check.SameLength(rows * columns, weightUpper.Length, nameof(weightUpper));
-        Check.SameLength(columns, xLower.Length, nameof(xLower));
-        Check.SameLength(columns, xUpper.Length, nameof(xUpper));
-        Check.SameLength(rows, yLower.Length, nameof(yLower));
-        Check.SameLength(rows, yUpper.Length, nameof(yUpper));
+        CheckVectorShapes(weightLower.Length, weightUpper.Length, rows * columns, (xLower.Length, xUpper.Length, columns, "x"),
+            (yLower.Length, yUpper.Length, rows, "y"));
         for (var o = 0; o < rows; o++)
             (yLower[o], yUpper[o]) = DirectedProductLoops.Dot(weightLower.Slice(o * columns, columns), weightUpper.Slice(o * columns, columns),
                 xLower, xUpper, path);
@@ -108,16 +98,32 @@ public static class IntervalMatMul
         ReadOnlySpan<T> deltaLower, ReadOnlySpan<T> deltaUpper, Span<T> yLower, Span<T> yUpper, KernelPath path = KernelPath.Automatic)
         where T : IBinaryFloatingPointIeee754<T>
     {
-        Check.SameLength(rows * columns, weightLower.Length, nameof(weightLower));
-        Check.SameLength(rows * columns, weightUpper.Length, nameof(weightUpper));
-        Check.SameLength(rows, deltaLower.Length, nameof(deltaLower));
-        Check.SameLength(rows, deltaUpper.Length, nameof(deltaUpper));
-        Check.SameLength(columns, yLower.Length, nameof(yLower));
-        Check.SameLength(columns, yUpper.Length, nameof(yUpper));
+        CheckVectorShapes(weightLower.Length, weightUpper.Length, rows * columns, (deltaLower.Length, deltaUpper.Length, rows, "delta"),
+            (yLower.Length, yUpper.Length, columns, "y"));
         yLower.Clear();
         yUpper.Clear();
         for (var o = 0; o < rows; o++)
             DirectedProductLoops.AccumulateScaledRow(deltaLower[o], deltaUpper[o], weightLower.Slice(o * columns, columns),
                 weightUpper.Slice(o * columns, columns), yLower, yUpper, path);
+    }
+
+    private static void CheckProductShapes(int aLower, int aUpper, int bLower, int bUpper, int lower, int upper, int m, int k, int n)
+    {
+        PointMatMul.CheckShapes(aLower, bLower, lower, m, k, n);
+        Check.SameLength(aLower, aUpper, "aUpper");
+        Check.SameLength(bLower, bUpper, "bUpper");
+        Check.SameLength(lower, upper, "upper");
+    }
+
+    // Weight box of the given size; the input and output vectors' lower and upper spans of their expected lengths.
+    private static void CheckVectorShapes(int weightLower, int weightUpper, int weightSize,
+        (int Lower, int Upper, int Expected, string Name) input, (int Lower, int Upper, int Expected, string Name) output)
+    {
+        Check.SameLength(weightSize, weightLower, "weightLower");
+        Check.SameLength(weightSize, weightUpper, "weightUpper");
+        Check.SameLength(input.Expected, input.Lower, input.Name + "Lower");
+        Check.SameLength(input.Expected, input.Upper, input.Name + "Upper");
+        Check.SameLength(output.Expected, output.Lower, output.Name + "Lower");
+        Check.SameLength(output.Expected, output.Upper, output.Name + "Upper");
     }
 }
