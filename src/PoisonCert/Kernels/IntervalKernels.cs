@@ -63,6 +63,27 @@ public static class IntervalKernels
         IntervalKernelDriver.Unary(new ClampOperator<T>(low, high), aLower, aUpper, lower, upper, path);
     }
 
+    /// <summary>Element-wise hull [min(aₗ, bₗ), max(aᵤ, bᵤ)] (exact).</summary>
+    public static void Hull<T>(ReadOnlySpan<T> aLower, ReadOnlySpan<T> aUpper, ReadOnlySpan<T> bLower, ReadOnlySpan<T> bUpper,
+        Span<T> lower, Span<T> upper, KernelPath path = KernelPath.Automatic) where T : IBinaryFloatingPointIeee754<T>
+        => IntervalKernelDriver.Binary(default(IntervalHullOperator<T>), aLower, aUpper, bLower, bUpper, lower, upper, path);
+
+    /// <summary>
+    /// Endpoint-wise differences: lower ≤ aₗ − bₗ and upper ≥ aᵤ − bᵤ (rounded outward). For a ⊇ b these are the
+    /// non-positive and non-negative "poisoned minus clean" terms of the aggregation.
+    /// </summary>
+    public static void EndpointDifference<T>(ReadOnlySpan<T> aLower, ReadOnlySpan<T> aUpper, ReadOnlySpan<T> bLower, ReadOnlySpan<T> bUpper,
+        Span<T> lower, Span<T> upper, KernelPath path = KernelPath.Automatic) where T : IBinaryFloatingPointIeee754<T>
+        => IntervalKernelDriver.Binary(default(EndpointDifferenceOperator<T>), aLower, aUpper, bLower, bUpper, lower, upper, path);
+
+    /// <summary>
+    /// total += max(|bₗ|, |bᵤ|) rounded upward, element-wise: an upper bound of Σ|x| over members of the added
+    /// intervals. <paramref name="scratch"/> (same length) receives a copy and may be any buffer.
+    /// </summary>
+    public static void AccumulateMagnitude<T>(Span<T> total, ReadOnlySpan<T> bLower, ReadOnlySpan<T> bUpper, Span<T> scratch,
+        KernelPath path = KernelPath.Automatic) where T : IBinaryFloatingPointIeee754<T>
+        => IntervalKernelDriver.Binary(default(MagnitudeAccumulateOperator<T>), total, total, bLower, bUpper, total, scratch, path);
+
     private static void CheckNotNaN<T>(T value, string name) where T : IBinaryFloatingPointIeee754<T>
     {
         if (T.IsNaN(value)) throw new ArgumentException($"'{name}' is NaN.", name);

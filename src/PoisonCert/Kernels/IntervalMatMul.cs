@@ -22,9 +22,17 @@ public static class IntervalMatMul
     /// inflated: the exact value of a non-negative product of length 2k is ≤ (P + 2k·η)/(1 − γ_2k)
     /// (ErrorBounds.InflateNonNegative; MidpointRadiusLemmas, part 3). Three point products in all; up to 1.5×
     /// wider than the exact form (Rump 1999), much faster.
+    /// <para>
+    /// With <paramref name="coverFloatEvaluation"/> the radius also covers γ_k·|A'|·|B'| + k·η ≤ γ_k·(|A_c| + A_r)·
+    /// (|B_c| + B_r) + k·η, the rounding error of ANY floating-point evaluation (any order, fused or not) of the
+    /// product of members A' ∈ [A], B' ∈ [B]: C then contains both the exact A'·B' and every float value a program
+    /// computes for it (Higham (3.5)). The extra term is folded into the same fused product: the right factors
+    /// become B_r·(1 + γ_k) + 2γ_k·|B_c| and (|B_c| + B_r)·(1 + γ_k), and the offset gains k·η.
+    /// </para>
     /// </summary>
     public static void MidpointRadius<T>(ReadOnlySpan<T> aLower, ReadOnlySpan<T> aUpper, ReadOnlySpan<T> bLower, ReadOnlySpan<T> bUpper,
-        Span<T> lower, Span<T> upper, int m, int k, int n, KernelPath path = KernelPath.Automatic) where T : IBinaryFloatingPointIeee754<T>
+        Span<T> lower, Span<T> upper, int m, int k, int n, KernelPath path = KernelPath.Automatic, bool coverFloatEvaluation = false)
+        where T : IBinaryFloatingPointIeee754<T>
     {
         CheckProductShapes(aLower.Length, aUpper.Length, bLower.Length, bUpper.Length, lower.Length, upper.Length, m, k, n);
 
@@ -52,14 +60,16 @@ public static class IntervalMatMul
         }
 
         IntervalKernelDriver.Unary(default(CenterRadiusOperator<T>), bLower, bUpper, bCenter, bRadius, path);
-        IntervalKernelDriver.Binary(new RadiusFactorsOperator<T>(ErrorBounds.Gamma<T>(k)), bCenter, bRadius, bCenter, bRadius,
+        var gamma = ErrorBounds.Gamma<T>(k);
+        IntervalKernelDriver.Binary(new RadiusFactorsOperator<T>(gamma, coverFloatEvaluation ? gamma : T.Zero), bCenter, bRadius, bCenter, bRadius,
             right[..(k * n)], right.Slice(k * n, k * n), path);
 
         PointMatMul.Multiply<T>(aCenter, bCenter, center, m, k, n, path);
         PointMatMul.Multiply<T>(left, right, radiusProduct, m, 2 * k, n, path);
 
         var eta = T.Epsilon;
-        var offset = Rounding.AddUp(Rounding.MulUp(T.CreateChecked(2L * k), eta), Rounding.MulUp(T.CreateChecked((long)k), eta));
+        var offset = Rounding.AddUp(Rounding.MulUp(T.CreateChecked(2L * k), eta),
+            Rounding.MulUp(T.CreateChecked(coverFloatEvaluation ? 2L * k : k), eta));
         var inverse = Rounding.DivUp(T.One, Rounding.SubDown(T.One, ErrorBounds.Gamma<T>(2L * k)));
         IntervalKernelDriver.Binary(new MidpointRadiusEpilogueOperator<T>(offset, inverse), center, center, radiusProduct, radiusProduct,
             lower, upper, path);

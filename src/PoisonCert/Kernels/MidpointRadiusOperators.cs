@@ -46,43 +46,52 @@ internal readonly struct CenterRadiusOperator<T> : IIntervalUnaryOperator<T> whe
 }
 
 /// <summary>
-/// The right-hand factors of the fused radius product, from B's centre and radius: first = B_r + γ·|B_c|,
-/// second = |B_c| + B_r, both rounded upward (upper bounds of the exact values).
+/// The right-hand factors of the fused radius product, from B's centre and radius, both rounded upward (upper bounds
+/// of the exact values): first = B_r + γ·|B_c| + ψ·(|B_c| + B_r), second = (|B_c| + B_r)·(1 + ψ), where γ covers the
+/// centre product's rounding and ψ (γ_k or 0) the rounding of a float evaluation of the product of members.
 /// </summary>
-internal readonly struct RadiusFactorsOperator<T>(T gamma) : IIntervalBinaryOperator<T> where T : IBinaryFloatingPointIeee754<T>
+internal readonly struct RadiusFactorsOperator<T>(T gamma, T evaluationGamma) : IIntervalBinaryOperator<T> where T : IBinaryFloatingPointIeee754<T>
 {
-    private readonly T _gamma = gamma;
+    private readonly T _gamma = gamma, _evaluationGamma = evaluationGamma;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(T center, T radius, T unusedLower, T unusedUpper, out T first, out T second)
     {
         var magnitude = T.Abs(center);
-        first = Rounding.AddUp(radius, Rounding.MulUp(_gamma, magnitude));
-        second = Rounding.AddUp(magnitude, radius);
+        var bound = Rounding.AddUp(magnitude, radius);
+        var evaluation = Rounding.MulUp(_evaluationGamma, bound);
+        first = Rounding.AddUp(Rounding.AddUp(radius, Rounding.MulUp(_gamma, magnitude)), evaluation);
+        second = Rounding.AddUp(bound, evaluation);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(Vector512<T> center, Vector512<T> radius, Vector512<T> unusedLower, Vector512<T> unusedUpper, out Vector512<T> first, out Vector512<T> second)
     {
         var magnitude = Vector512.Abs(center);
-        first = AddUp(radius, MulUp(Vector512.Create(_gamma), magnitude));
-        second = AddUp(magnitude, radius);
+        var bound = AddUp(magnitude, radius);
+        var evaluation = MulUp(Vector512.Create(_evaluationGamma), bound);
+        first = AddUp(AddUp(radius, MulUp(Vector512.Create(_gamma), magnitude)), evaluation);
+        second = AddUp(bound, evaluation);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(Vector256<T> center, Vector256<T> radius, Vector256<T> unusedLower, Vector256<T> unusedUpper, out Vector256<T> first, out Vector256<T> second)
     {
         var magnitude = Vector256.Abs(center);
-        first = AddUp(radius, MulUp(Vector256.Create(_gamma), magnitude));
-        second = AddUp(magnitude, radius);
+        var bound = AddUp(magnitude, radius);
+        var evaluation = MulUp(Vector256.Create(_evaluationGamma), bound);
+        first = AddUp(AddUp(radius, MulUp(Vector256.Create(_gamma), magnitude)), evaluation);
+        second = AddUp(bound, evaluation);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(Vector128<T> center, Vector128<T> radius, Vector128<T> unusedLower, Vector128<T> unusedUpper, out Vector128<T> first, out Vector128<T> second)
     {
         var magnitude = Vector128.Abs(center);
-        first = AddUp(radius, MulUp(Vector128.Create(_gamma), magnitude));
-        second = AddUp(magnitude, radius);
+        var bound = AddUp(magnitude, radius);
+        var evaluation = MulUp(Vector128.Create(_evaluationGamma), bound);
+        first = AddUp(AddUp(radius, MulUp(Vector128.Create(_gamma), magnitude)), evaluation);
+        second = AddUp(bound, evaluation);
     }
 }
 

@@ -74,10 +74,18 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
     /// Writes, for each coordinate, an upper bound of the sum of its k largest values (or a lower bound of the sum
     /// of its k smallest), summing min(k, rows seen) values in sorted order with directed rounding.
     /// </summary>
-    public void Sum(Span<T> result)
+    public void Sum(Span<T> result) => SumOfBest(_k, result);
+
+    /// <summary>
+    /// Like <see cref="Sum"/> for the best <paramref name="count"/> (≤ k) kept values of each coordinate: an upper
+    /// bound of the sum of the <paramref name="count"/> largest values (a lower bound for the smallest). Used where
+    /// every budget up to k must be considered (removal).
+    /// </summary>
+    public void SumOfBest(int count, Span<T> result)
     {
+        if (count < 0 || count > _k) throw new ArgumentOutOfRangeException(nameof(count), count, $"The count must lie in [0, {_k}].");
         if (result.Length != _width) throw new ArgumentException($"Expected {_width} values, got {result.Length}.", nameof(result));
-        var slots = (int)Math.Min(_k, _rowsSeen);
+        var slots = (int)Math.Min(count, _rowsSeen);
         for (var c = 0; c < _width; c++)
         {
             var total = T.Zero;
@@ -85,6 +93,13 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             for (var slot = 0; slot < slots; slot++) total = Rounding.AddUp(total, _kept[slot * _width + c]);
             result[c] = _smallest ? -total : total;
         }
+    }
+
+    /// <summary>Forgets every row seen, keeping the width, k and direction (for reuse across batches).</summary>
+    public void Reset()
+    {
+        Array.Fill(_kept, T.NegativeInfinity);
+        _rowsSeen = 0;
     }
 
     /// <summary>The kept values of one coordinate, best first (for tests and diagnostics).</summary>
