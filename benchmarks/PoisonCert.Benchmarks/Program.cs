@@ -4,7 +4,8 @@ using BenchmarkDotNet.Running;
 namespace PoisonCert.Benchmarks;
 
 /// <summary>
-/// BenchmarkDotNet entry: <c>dotnet run -c Release --project benchmarks/PoisonCert.Benchmarks -- --filter '*'</c>.
+/// BenchmarkDotNet entry: <c>dotnet run -c Release --project benchmarks/PoisonCert.Benchmarks -- --filter '*'</c>;
+/// with the first argument <c>workloads</c>, the end-to-end benchmark (<see cref="Workloads.WorkloadBenchmark"/>).
 /// Exits non-zero when any benchmark failed (BenchmarkDotNet itself exits 0 then), and prints the matrix
 /// products' throughput in GFLOP/s.
 /// </summary>
@@ -12,6 +13,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "workloads") return Workloads.WorkloadBenchmark.Run(args[1..]);
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
         foreach (var summary in summaries) PrintThroughput(summary);
         var failed = summaries.SelectMany(s => s.Reports).Where(r => !r.Success).ToList();

@@ -115,6 +115,52 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
         return values;
     }
 
+    // Hooks for fused streaming kernels (GradientRowAccumulator): insert one vector of candidates at a coordinate
+    // (negated by the caller when keeping the smallest), and count the rows so inserted.
+    internal bool StoresNegated => _smallest;
+
+    internal void CountRows(int rows) => _rowsSeen += rows;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal void InsertAt(int coordinate, Vector512<T> candidate)
+    {
+        ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+        if (Vector512.GreaterThanAll(Vector512.LoadUnsafe(ref kept, (nuint)((_k - 1) * _width + coordinate)), candidate)) return;
+        for (var slot = 0; slot < _k; slot++)
+        {
+            var offset = (nuint)(slot * _width + coordinate);
+            var current = Vector512.LoadUnsafe(ref kept, offset);
+            Vector512.Max(current, candidate).StoreUnsafe(ref kept, offset);
+            candidate = Vector512.Min(current, candidate);
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal void InsertAt(int coordinate, Vector256<T> candidate)
+    {
+        ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+        if (Vector256.GreaterThanAll(Vector256.LoadUnsafe(ref kept, (nuint)((_k - 1) * _width + coordinate)), candidate)) return;
+        for (var slot = 0; slot < _k; slot++)
+        {
+            var offset = (nuint)(slot * _width + coordinate);
+            var current = Vector256.LoadUnsafe(ref kept, offset);
+            Vector256.Max(current, candidate).StoreUnsafe(ref kept, offset);
+            candidate = Vector256.Min(current, candidate);
+        }
+    }
+
+    internal void InsertAt(int coordinate, T candidate)
+    {
+        if (_kept[(_k - 1) * _width + coordinate] > candidate) return;
+        for (var slot = 0; slot < _k; slot++)
+        {
+            ref var current = ref _kept[slot * _width + coordinate];
+            var higher = T.Max(current, candidate);
+            candidate = T.Min(current, candidate);
+            current = higher;
+        }
+    }
+
     private void Insert(ReadOnlySpan<T> rows, int rowCount, bool negate)
     {
         if (_k == 0 || rowCount == 0 || _width == 0) return;

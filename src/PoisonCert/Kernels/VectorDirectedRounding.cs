@@ -32,7 +32,7 @@ public static class VectorDirectedRounding
         var stepped = Fma(-Vector512.Abs(product), step, product) - Vector512.Create(T.Epsilon);
         // −∞ already steps to −∞; +∞ (an overflowed finite product) would give NaN and becomes MaxValue.
         var positiveInfinity = Vector512.Create(T.PositiveInfinity);
-        return Vector512.ConditionalSelect(Vector512.Equals(product, positiveInfinity), Vector512.Create(T.BitDecrement(T.PositiveInfinity)), stepped);
+        return Vector512.ConditionalSelect(Vector512.Equals(product, positiveInfinity), Vector512.Create(Finite<T>.Max), stepped);
     }
 
     /// <summary>Lane-wise <see cref="Rounding.MulUpByRelativeStep{T}"/>, identical bits.</summary>
@@ -43,7 +43,7 @@ public static class VectorDirectedRounding
         var step = Vector512.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
         var stepped = Fma(Vector512.Abs(product), step, product) + Vector512.Create(T.Epsilon);
         var negativeInfinity = Vector512.Create(T.NegativeInfinity);
-        return Vector512.ConditionalSelect(Vector512.Equals(product, negativeInfinity), Vector512.Create(T.BitIncrement(T.NegativeInfinity)), stepped);
+        return Vector512.ConditionalSelect(Vector512.Equals(product, negativeInfinity), Vector512.Create(-Finite<T>.Max), stepped);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -127,7 +127,7 @@ public static class VectorDirectedRounding
         var stepped = Fma(-Vector256.Abs(product), step, product) - Vector256.Create(T.Epsilon);
         // −∞ already steps to −∞; +∞ (an overflowed finite product) would give NaN and becomes MaxValue.
         var positiveInfinity = Vector256.Create(T.PositiveInfinity);
-        return Vector256.ConditionalSelect(Vector256.Equals(product, positiveInfinity), Vector256.Create(T.BitDecrement(T.PositiveInfinity)), stepped);
+        return Vector256.ConditionalSelect(Vector256.Equals(product, positiveInfinity), Vector256.Create(Finite<T>.Max), stepped);
     }
 
     /// <summary>Lane-wise <see cref="Rounding.MulUpByRelativeStep{T}"/>, identical bits.</summary>
@@ -138,7 +138,7 @@ public static class VectorDirectedRounding
         var step = Vector256.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
         var stepped = Fma(Vector256.Abs(product), step, product) + Vector256.Create(T.Epsilon);
         var negativeInfinity = Vector256.Create(T.NegativeInfinity);
-        return Vector256.ConditionalSelect(Vector256.Equals(product, negativeInfinity), Vector256.Create(T.BitIncrement(T.NegativeInfinity)), stepped);
+        return Vector256.ConditionalSelect(Vector256.Equals(product, negativeInfinity), Vector256.Create(-Finite<T>.Max), stepped);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -222,7 +222,7 @@ public static class VectorDirectedRounding
         var stepped = Fma(-Vector128.Abs(product), step, product) - Vector128.Create(T.Epsilon);
         // −∞ already steps to −∞; +∞ (an overflowed finite product) would give NaN and becomes MaxValue.
         var positiveInfinity = Vector128.Create(T.PositiveInfinity);
-        return Vector128.ConditionalSelect(Vector128.Equals(product, positiveInfinity), Vector128.Create(T.BitDecrement(T.PositiveInfinity)), stepped);
+        return Vector128.ConditionalSelect(Vector128.Equals(product, positiveInfinity), Vector128.Create(Finite<T>.Max), stepped);
     }
 
     /// <summary>Lane-wise <see cref="Rounding.MulUpByRelativeStep{T}"/>, identical bits.</summary>
@@ -233,7 +233,7 @@ public static class VectorDirectedRounding
         var step = Vector128.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
         var stepped = Fma(Vector128.Abs(product), step, product) + Vector128.Create(T.Epsilon);
         var negativeInfinity = Vector128.Create(T.NegativeInfinity);
-        return Vector128.ConditionalSelect(Vector128.Equals(product, negativeInfinity), Vector128.Create(T.BitIncrement(T.NegativeInfinity)), stepped);
+        return Vector128.ConditionalSelect(Vector128.Equals(product, negativeInfinity), Vector128.Create(-Finite<T>.Max), stepped);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -305,4 +305,10 @@ public static class VectorDirectedRounding
         var aVirtual = sum - bVirtual;
         return (a - aVirtual) + (b - bVirtual);
     }
+}
+
+/// <summary>The largest finite value of T, BitDecrement(+∞), read once (a constant to the optimising JIT).</summary>
+internal static class Finite<T> where T : IBinaryFloatingPointIeee754<T>
+{
+    public static readonly T Max = T.BitDecrement(T.PositiveInfinity);
 }

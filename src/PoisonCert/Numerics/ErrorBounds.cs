@@ -18,6 +18,7 @@ namespace PoisonCert.Numerics;
 public static class ErrorBounds
 {
     /// <summary>Unit roundoff u: 2⁻²⁴ for float, 2⁻⁵³ for double (not <c>float.Epsilon</c>, which is η).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static T UnitRoundoff<T>() where T : IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float) ? T.CreateTruncating(1.0 / 16777216.0)          // 2^-24
             : typeof(T) == typeof(double) ? T.CreateTruncating(1.0 / 9007199254740992.0) // 2^-53

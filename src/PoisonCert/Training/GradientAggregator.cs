@@ -32,6 +32,12 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     private readonly int _maxDegreeOfParallelism;
     private readonly ThreadLocal<Scratch> _scratch;
 
+    /// <summary>
+    /// Coordinates per task: a block of one weight row (or of a bias). Small enough that the task's top-k slots
+    /// (2 × k × width values) and work rows stay in the first-level cache while every sample streams through.
+    /// </summary>
+    internal const int BlockWidth = 100000;
+
     public GradientAggregator(NetworkArchitecture architecture, ThreatModel threat, GradientClipping? clipping, int maxDegreeOfParallelism)
     {
         _architecture = architecture;
@@ -43,12 +49,14 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         for (var l = architecture.FirstTrainable; l < architecture.Layers.Count; l++)
         {
             var layer = architecture.Layers[l];
-            for (var o = 0; o < layer.Outputs; o++) tasks.Add(new RowTask(l, o, layer.WeightOffset + o * layer.Inputs, layer.Inputs, budget));
-            tasks.Add(new RowTask(l, -1, layer.BiasOffset, layer.Outputs, budget));
+            for (var o = 0; o < layer.Outputs; o++)
+                for (var column = 0; column < layer.Inputs; column += BlockWidth)
+                    tasks.Add(new RowTask(l, o, column, layer.WeightOffset + o * layer.Inputs + column, Math.Min(BlockWidth, layer.Inputs - column), budget));
+            for (var column = 0; column < layer.Outputs; column += BlockWidth)
+                tasks.Add(new RowTask(l, -1, column, layer.BiasOffset + column, Math.Min(BlockWidth, layer.Outputs - column), budget));
         }
         _tasks = [.. tasks];
-        var width = architecture.MaxWidth;
-        _scratch = new ThreadLocal<Scratch>(() => new Scratch(width));
+        _scratch = new ThreadLocal<Scratch>(() => new Scratch(BlockWidth));
     }
 
     /// <summary>
@@ -82,40 +90,24 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         magnitude.Clear();
         task.High?.Reset();
         task.Low?.Reset();
-        var wpLower = s.CleanLower.AsSpan(0, width);
-        var wpUpper = s.CleanUpper.AsSpan(0, width);
-        var iwpLower = s.PoisonedLower.AsSpan(0, width);
-        var iwpUpper = s.PoisonedUpper.AsSpan(0, width);
-        var scratch = s.Spare.AsSpan(0, width);
         var trusted = Math.Min(_threat.TrustedPerBatch, context.Count);
         var gamma = _clipping is { } c ? T.CreateTruncating(c.Bound) : T.Zero;
+        var clip = _clipping?.Kind switch
+        {
+            ClipKind.Clamp => GradientRowAccumulator.Clip.Clamp,
+            ClipKind.Norm => GradientRowAccumulator.Clip.Norm,
+            _ => GradientRowAccumulator.Clip.None,
+        };
+        var poisonedRole = task.High is null ? SampleRole.Clean
+            : _threat.IsRemoval ? SampleRole.Removable
+            : _threat.IsUnbounded ? SampleRole.Replaced
+            : SampleRole.Poisoned;
         for (var i = 0; i < context.Count; i++)
         {
-            Entries(context.Clean, context.CleanFactors, task, i, wpLower, wpUpper);
-            IntervalKernels.Add<T>(sumLower, sumUpper, wpLower, wpUpper, sumLower, sumUpper);
-            if (i < trusted || task.High is null)
-            {
-                IntervalKernels.AccumulateMagnitude<T>(magnitude, wpLower, wpUpper, scratch);
-                continue;
-            }
-            if (_threat.IsRemoval)
-            {
-                IntervalKernels.AccumulateMagnitude<T>(magnitude, wpLower, wpUpper, scratch);
-                task.High.Add(wpLower, 1);
-                task.Low!.Add(wpUpper, 1);
-                continue;
-            }
-            if (_threat.IsUnbounded)
-            {
-                iwpLower.Fill(-gamma);
-                iwpUpper.Fill(gamma);
-            }
-            else Entries(context.Poisoned!, context.PoisonedFactors, task, i, iwpLower, iwpUpper);
-            IntervalKernels.Hull<T>(iwpLower, iwpUpper, wpLower, wpUpper, iwpLower, iwpUpper);
-            IntervalKernels.AccumulateMagnitude<T>(magnitude, iwpLower, iwpUpper, scratch);
-            IntervalKernels.EndpointDifference<T>(iwpLower, iwpUpper, wpLower, wpUpper, iwpLower, iwpUpper);
-            task.Low!.Add(iwpLower, 1);
-            task.High.Add(iwpUpper, 1);
+            var role = i < trusted ? SampleRole.Clean : poisonedRole;
+            var clean = Block(context.Clean, context.CleanFactors, task, i);
+            var poisoned = role == SampleRole.Poisoned ? Block(context.Poisoned!, context.PoisonedFactors, task, i) : clean;
+            GradientRowAccumulator.Accumulate(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, task.High, task.Low, 0, KernelPath.Automatic);
         }
         Finish(task, context.Count, sumLower, sumUpper, magnitude, s, lower, upper);
     }
@@ -166,41 +158,28 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     }
 
     /// <summary>
-    /// The gradient box of sample <paramref name="i"/> for the task's coordinates: bias entries are the layer's
-    /// output-gradient box; weight entries the sign-case outer product G[i, o] ⊗ H[i, :] (enclosing the exact
-    /// product and hence the program's rounded one); then clipped as the program clips.
+    /// Sample <paramref name="i"/>'s gradient block for the task: bias entries are the layer's output-gradient box;
+    /// weight entries the sign-case product G[i, o]·H[i, :] (enclosing the exact product, hence the program's
+    /// rounded one); clipped as the program clips (norm clipping by the sample's factor box).
     /// </summary>
-    private void Entries(IntervalNetwork<T> track, ClipFactors<T>? factors, RowTask task, int i, Span<T> lower, Span<T> upper)
+    private GradientBlock<T> Block(IntervalNetwork<T> track, ClipFactors<T>? factors, RowTask task, int i)
     {
         var layer = _architecture.Layers[task.Layer];
+        var (factorLower, factorUpper) = factors is null ? (T.One, T.One) : (factors.Lower[i], factors.Upper[i]);
         if (task.Row < 0)
-        {
-            track.OutputGradientLower(task.Layer).Slice(i * layer.Outputs, layer.Outputs).CopyTo(lower);
-            track.OutputGradientUpper(task.Layer).Slice(i * layer.Outputs, layer.Outputs).CopyTo(upper);
-        }
-        else
-        {
-            var g = i * layer.Outputs + task.Row;
-            IntervalOuterProduct.Compute<T>(track.OutputGradientLower(task.Layer).Slice(g, 1), track.OutputGradientUpper(task.Layer).Slice(g, 1),
-                track.LayerInputLower(task.Layer).Slice(i * layer.Inputs, layer.Inputs), track.LayerInputUpper(task.Layer).Slice(i * layer.Inputs, layer.Inputs),
-                lower, upper);
-        }
-        switch (_clipping)
-        {
-            case { Kind: ClipKind.Clamp } clamp:
-                var bound = T.CreateTruncating(clamp.Bound);
-                IntervalKernels.Clamp<T>(lower, upper, -bound, bound, lower, upper);
-                break;
-            case { Kind: ClipKind.Norm }:
-                IntervalKernels.Scale<T>(lower, upper, factors!.Lower[i], factors.Upper[i], lower, upper);
-                break;
-        }
+            return new GradientBlock<T>(track.OutputGradientLower(task.Layer).Slice(i * layer.Outputs + task.Column, task.Width),
+                track.OutputGradientUpper(task.Layer).Slice(i * layer.Outputs + task.Column, task.Width), T.One, T.One, isBias: true, factorLower, factorUpper);
+        var g = i * layer.Outputs + task.Row;
+        var h = i * layer.Inputs + task.Column;
+        return new GradientBlock<T>(track.LayerInputLower(task.Layer).Slice(h, task.Width), track.LayerInputUpper(task.Layer).Slice(h, task.Width),
+            track.OutputGradientLower(task.Layer)[g], track.OutputGradientUpper(task.Layer)[g], isBias: false, factorLower, factorUpper);
     }
 
-    private sealed class RowTask(int layer, int row, int offset, int width, int budget)
+    private sealed class RowTask(int layer, int row, int column, int offset, int width, int budget)
     {
         public int Layer { get; } = layer;
         public int Row { get; } = row; // −1: the layer's bias
+        public int Column { get; } = column; // first input (weights) or output (bias) of the block
         public int Offset { get; } = offset;
         public int Width { get; } = width;
         // Bounded/unbounded: High keeps the k largest upper differences, Low the k smallest lower differences.
@@ -214,11 +193,6 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         public T[] SumLower { get; } = new T[width];
         public T[] SumUpper { get; } = new T[width];
         public T[] Magnitude { get; } = new T[width];
-        public T[] CleanLower { get; } = new T[width];
-        public T[] CleanUpper { get; } = new T[width];
-        public T[] PoisonedLower { get; } = new T[width];
-        public T[] PoisonedUpper { get; } = new T[width];
-        public T[] Spare { get; } = new T[width];
         public T[] HighSum { get; } = new T[width];
         public T[] LowSum { get; } = new T[width];
     }

@@ -1,0 +1,240 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using static PoisonCert.Kernels.VectorDirectedRounding;
+
+namespace PoisonCert.Kernels;
+
+/// <summary>What a sample contributes to the aggregation of one block of gradient coordinates.</summary>
+internal enum SampleRole
+{
+    /// <summary>Trusted or unattacked: only its clean box is summed.</summary>
+    Clean,
+    /// <summary>May be poisoned: its poisoned box (hulled with the clean one) feeds the top-k of differences.</summary>
+    Poisoned,
+    /// <summary>May be replaced by an arbitrary point: its poisoned box is [−γ, γ].</summary>
+    Replaced,
+    /// <summary>May be removed: its clean endpoints feed the top-k (largest lower, smallest upper endpoints).</summary>
+    Removable,
+}
+
+/// <summary>
+/// One sample's gradient box for a block of coordinates: either a weight-row block s·[h] (s the output-gradient
+/// interval of the row, [h] the layer-input boxes, the sign-case product of <see cref="SignedScaleOperator{T}"/>)
+/// or a bias block (the output-gradient boxes themselves), then clipped like the program clips: clamped to
+/// [−γ, γ], or multiplied by the norm-clipping factor box.
+/// </summary>
+internal readonly ref struct GradientBlock<T> where T : IBinaryFloatingPointIeee754<T>
+{
+    public readonly ReadOnlySpan<T> Lower, Upper;
+    public readonly T ScaleLower, ScaleUpper, FactorLower, FactorUpper;
+    public readonly bool IsBias;
+
+    public GradientBlock(ReadOnlySpan<T> lower, ReadOnlySpan<T> upper, T scaleLower, T scaleUpper, bool isBias, T factorLower, T factorUpper)
+    {
+        Lower = lower;
+        Upper = upper;
+        ScaleLower = scaleLower;
+        ScaleUpper = scaleUpper;
+        IsBias = isBias;
+        FactorLower = factorLower;
+        FactorUpper = factorUpper;
+    }
+}
+
+/// <summary>
+/// The fused inner loop of the certified aggregation: in ONE pass over a block of coordinates it forms a sample's
+/// clean (and poisoned) gradient boxes, clips them, adds the clean box to the running sums, the widest admissible
+/// box's magnitude to the running Σ|g|, and the poisoned-minus-clean differences (or the removable endpoints) to
+/// the top-k accumulators. Each step is the operator the separate kernels use (sign-case scale, clamp, interval
+/// scale, outward-rounded sums, hull, endpoint differences), so the result equals the unfused sequence bit for bit
+/// and every path (Vector512, Vector256, scalar) gives the same bits.
+/// </summary>
+internal static class GradientRowAccumulator
+{
+    public enum Clip { None, Clamp, Norm }
+
+    public static void Accumulate<T>(SampleRole role, in GradientBlock<T> clean, in GradientBlock<T> poisoned, Clip clip, T gamma,
+        Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high, TopKAccumulator<T>? low, int column, KernelPath path)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var n = sumLower.Length;
+        var resolved = KernelPaths.Resolve(path);
+        var done = resolved == KernelPath.Vector512 && n >= Vector512<T>.Count
+            ? Accumulate512(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column)
+            : resolved is KernelPath.Vector512 or KernelPath.Vector256 && n >= Vector256<T>.Count
+                ? Accumulate256(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column)
+                : 0;
+        AccumulateScalar(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column, done);
+        if (role != SampleRole.Clean)
+        {
+            high!.CountRows(1);
+            low!.CountRows(1);
+        }
+    }
+
+    // Each width in its own method, so that each gets the JIT's full inlining budget. Returns the first
+    // coordinate left to the scalar loop.
+    private static int Accumulate512<T>(SampleRole role, in GradientBlock<T> clean, in GradientBlock<T> poisoned, Clip clip, T gamma,
+        Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high, TopKAccumulator<T>? low, int column)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var n = sumLower.Length;
+        var i = 0;
+        var cleanScale = new SignedScaleOperator<T>(clean.ScaleLower, clean.ScaleUpper);
+        var poisonedScale = new SignedScaleOperator<T>(poisoned.ScaleLower, poisoned.ScaleUpper);
+        var clamp = new ClampOperator<T>(-gamma, gamma);
+        var cleanFactor = new IntervalScaleByIntervalOperator<T>(clean.FactorLower, clean.FactorUpper);
+        var poisonedFactor = new IntervalScaleByIntervalOperator<T>(poisoned.FactorLower, poisoned.FactorUpper);
+        ref var sl = ref MemoryMarshal.GetReference(sumLower);
+        ref var su = ref MemoryMarshal.GetReference(sumUpper);
+        ref var mg = ref MemoryMarshal.GetReference(magnitude);
+        ref var cl = ref MemoryMarshal.GetReference(clean.Lower);
+        ref var cu = ref MemoryMarshal.GetReference(clean.Upper);
+        ref var pl = ref MemoryMarshal.GetReference(poisoned.Lower);
+        ref var pu = ref MemoryMarshal.GetReference(poisoned.Upper);
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+        {
+            var at = (nuint)i;
+            Vector512<T> wl, wu;
+            if (clean.IsBias) (wl, wu) = (Vector512.LoadUnsafe(ref cl, at), Vector512.LoadUnsafe(ref cu, at));
+            else cleanScale.Apply(Vector512.LoadUnsafe(ref cl, at), Vector512.LoadUnsafe(ref cu, at), out wl, out wu);
+            if (clip == Clip.Clamp) clamp.Apply(wl, wu, out wl, out wu);
+            else if (clip == Clip.Norm) cleanFactor.Apply(wl, wu, out wl, out wu);
+            AddDown(Vector512.LoadUnsafe(ref sl, at), wl).StoreUnsafe(ref sl, at);
+            AddUp(Vector512.LoadUnsafe(ref su, at), wu).StoreUnsafe(ref su, at);
+            Vector512<T> xl = wl, xu = wu;
+            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            {
+                if (role == SampleRole.Replaced) (xl, xu) = (Vector512.Create(-gamma), Vector512.Create(gamma));
+                else
+                {
+                    if (poisoned.IsBias) (xl, xu) = (Vector512.LoadUnsafe(ref pl, at), Vector512.LoadUnsafe(ref pu, at));
+                    else poisonedScale.Apply(Vector512.LoadUnsafe(ref pl, at), Vector512.LoadUnsafe(ref pu, at), out xl, out xu);
+                    if (clip == Clip.Clamp) clamp.Apply(xl, xu, out xl, out xu);
+                    else if (clip == Clip.Norm) poisonedFactor.Apply(xl, xu, out xl, out xu);
+                }
+                xl = Vector512.Min(xl, wl);
+                xu = Vector512.Max(xu, wu);
+            }
+            AddUp(Vector512.LoadUnsafe(ref mg, at), Vector512.Max(Vector512.Abs(xl), Vector512.Abs(xu))).StoreUnsafe(ref mg, at);
+            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            {
+                high!.InsertAt(column + i, AddUp(xu, -wu));
+                low!.InsertAt(column + i, -AddDown(xl, -wl));
+            }
+            else if (role == SampleRole.Removable)
+            {
+                high!.InsertAt(column + i, wl);
+                low!.InsertAt(column + i, -wu);
+            }
+        }
+        return i;
+    }
+
+    private static int Accumulate256<T>(SampleRole role, in GradientBlock<T> clean, in GradientBlock<T> poisoned, Clip clip, T gamma,
+        Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high, TopKAccumulator<T>? low, int column)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var n = sumLower.Length;
+        var i = 0;
+        var cleanScale = new SignedScaleOperator<T>(clean.ScaleLower, clean.ScaleUpper);
+        var poisonedScale = new SignedScaleOperator<T>(poisoned.ScaleLower, poisoned.ScaleUpper);
+        var clamp = new ClampOperator<T>(-gamma, gamma);
+        var cleanFactor = new IntervalScaleByIntervalOperator<T>(clean.FactorLower, clean.FactorUpper);
+        var poisonedFactor = new IntervalScaleByIntervalOperator<T>(poisoned.FactorLower, poisoned.FactorUpper);
+        ref var sl = ref MemoryMarshal.GetReference(sumLower);
+        ref var su = ref MemoryMarshal.GetReference(sumUpper);
+        ref var mg = ref MemoryMarshal.GetReference(magnitude);
+        ref var cl = ref MemoryMarshal.GetReference(clean.Lower);
+        ref var cu = ref MemoryMarshal.GetReference(clean.Upper);
+        ref var pl = ref MemoryMarshal.GetReference(poisoned.Lower);
+        ref var pu = ref MemoryMarshal.GetReference(poisoned.Upper);
+        for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+        {
+            var at = (nuint)i;
+            Vector256<T> wl, wu;
+            if (clean.IsBias) (wl, wu) = (Vector256.LoadUnsafe(ref cl, at), Vector256.LoadUnsafe(ref cu, at));
+            else cleanScale.Apply(Vector256.LoadUnsafe(ref cl, at), Vector256.LoadUnsafe(ref cu, at), out wl, out wu);
+            if (clip == Clip.Clamp) clamp.Apply(wl, wu, out wl, out wu);
+            else if (clip == Clip.Norm) cleanFactor.Apply(wl, wu, out wl, out wu);
+            AddDown(Vector256.LoadUnsafe(ref sl, at), wl).StoreUnsafe(ref sl, at);
+            AddUp(Vector256.LoadUnsafe(ref su, at), wu).StoreUnsafe(ref su, at);
+            Vector256<T> xl = wl, xu = wu;
+            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            {
+                if (role == SampleRole.Replaced) (xl, xu) = (Vector256.Create(-gamma), Vector256.Create(gamma));
+                else
+                {
+                    if (poisoned.IsBias) (xl, xu) = (Vector256.LoadUnsafe(ref pl, at), Vector256.LoadUnsafe(ref pu, at));
+                    else poisonedScale.Apply(Vector256.LoadUnsafe(ref pl, at), Vector256.LoadUnsafe(ref pu, at), out xl, out xu);
+                    if (clip == Clip.Clamp) clamp.Apply(xl, xu, out xl, out xu);
+                    else if (clip == Clip.Norm) poisonedFactor.Apply(xl, xu, out xl, out xu);
+                }
+                xl = Vector256.Min(xl, wl);
+                xu = Vector256.Max(xu, wu);
+            }
+            AddUp(Vector256.LoadUnsafe(ref mg, at), Vector256.Max(Vector256.Abs(xl), Vector256.Abs(xu))).StoreUnsafe(ref mg, at);
+            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            {
+                high!.InsertAt(column + i, AddUp(xu, -wu));
+                low!.InsertAt(column + i, -AddDown(xl, -wl));
+            }
+            else if (role == SampleRole.Removable)
+            {
+                high!.InsertAt(column + i, wl);
+                low!.InsertAt(column + i, -wu);
+            }
+        }
+        return i;
+    }
+
+    private static void AccumulateScalar<T>(SampleRole role, in GradientBlock<T> clean, in GradientBlock<T> poisoned, Clip clip, T gamma,
+        Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high, TopKAccumulator<T>? low, int column, int first)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var n = sumLower.Length;
+        var cleanScale = new SignedScaleOperator<T>(clean.ScaleLower, clean.ScaleUpper);
+        var poisonedScale = new SignedScaleOperator<T>(poisoned.ScaleLower, poisoned.ScaleUpper);
+        var clamp = new ClampOperator<T>(-gamma, gamma);
+        var cleanFactor = new IntervalScaleByIntervalOperator<T>(clean.FactorLower, clean.FactorUpper);
+        var poisonedFactor = new IntervalScaleByIntervalOperator<T>(poisoned.FactorLower, poisoned.FactorUpper);
+        var i = first;
+        for (; i < n; i++)
+        {
+            T wl, wu;
+            if (clean.IsBias) (wl, wu) = (clean.Lower[i], clean.Upper[i]);
+            else cleanScale.Apply(clean.Lower[i], clean.Upper[i], out wl, out wu);
+            if (clip == Clip.Clamp) clamp.Apply(wl, wu, out wl, out wu);
+            else if (clip == Clip.Norm) cleanFactor.Apply(wl, wu, out wl, out wu);
+            sumLower[i] = Numerics.Rounding.AddDown(sumLower[i], wl);
+            sumUpper[i] = Numerics.Rounding.AddUp(sumUpper[i], wu);
+            T xl = wl, xu = wu;
+            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            {
+                if (role == SampleRole.Replaced) (xl, xu) = (-gamma, gamma);
+                else
+                {
+                    if (poisoned.IsBias) (xl, xu) = (poisoned.Lower[i], poisoned.Upper[i]);
+                    else poisonedScale.Apply(poisoned.Lower[i], poisoned.Upper[i], out xl, out xu);
+                    if (clip == Clip.Clamp) clamp.Apply(xl, xu, out xl, out xu);
+                    else if (clip == Clip.Norm) poisonedFactor.Apply(xl, xu, out xl, out xu);
+                }
+                xl = T.Min(xl, wl);
+                xu = T.Max(xu, wu);
+            }
+            magnitude[i] = Numerics.Rounding.AddUp(magnitude[i], T.Max(T.Abs(xl), T.Abs(xu)));
+            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            {
+                high!.InsertAt(column + i, Numerics.Rounding.AddUp(xu, -wu));
+                low!.InsertAt(column + i, -Numerics.Rounding.AddDown(xl, -wl));
+            }
+            else if (role == SampleRole.Removable)
+            {
+                high!.InsertAt(column + i, wl);
+                low!.InsertAt(column + i, -wu);
+            }
+        }
+    }
+}
