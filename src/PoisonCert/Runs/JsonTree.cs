@@ -44,9 +44,13 @@ internal sealed class JsonNode
     /// <summary>The value of a string, or the literal text of a number.</summary>
     public string? Text { get; }
 
-    public List<JsonProperty> Properties { get; } = [];
+    private List<JsonProperty>? _properties;
+    private List<JsonNode>? _items;
 
-    public List<JsonNode> Items { get; } = [];
+    // Created on first use: a certificate's number arrays are many small nodes.
+    public List<JsonProperty> Properties => _properties ??= [];
+
+    public List<JsonNode> Items => _items ??= [];
 
     public string KindName => Kind switch
     {
@@ -75,6 +79,46 @@ internal sealed class JsonNode
             : $"{parent}[{JsonSerializer.Serialize(name)}]";
 
     public static string ItemPath(string parent, int index) => $"{parent}[{index}]";
+
+    /// <summary>The value as canonical JSON (numbers as written), to compare a subtree with what a writer makes.</summary>
+    public string ToCanonicalJson() => CanonicalJson.Write(WriteTo);
+
+    private void WriteTo(Utf8JsonWriter writer)
+    {
+        switch (Kind)
+        {
+            case JsonKind.Object:
+                writer.WriteStartObject();
+                foreach (JsonProperty property in Properties)
+                {
+                    writer.WritePropertyName(property.Name);
+                    property.Value.WriteTo(writer);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonKind.Array:
+                writer.WriteStartArray();
+                foreach (JsonNode item in Items)
+                {
+                    item.WriteTo(writer);
+                }
+                writer.WriteEndArray();
+                break;
+            case JsonKind.String:
+                writer.WriteStringValue(Text);
+                break;
+            case JsonKind.Number:
+                writer.WriteRawValue(Text!, skipInputValidation: true);
+                break;
+            case JsonKind.True:
+            case JsonKind.False:
+                writer.WriteBooleanValue(Kind == JsonKind.True);
+                break;
+            default:
+                writer.WriteNullValue();
+                break;
+        }
+    }
 }
 
 /// <summary>Builds a <see cref="JsonNode"/> tree with <see cref="Utf8JsonReader"/>: strict JSON, no comments, no trailing commas, no duplicate names.</summary>

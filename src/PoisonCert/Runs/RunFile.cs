@@ -63,13 +63,19 @@ public static class RunFile
     private static void Collect(JsonNode node, Dictionary<string, (int Line, int Column)> positions)
     {
         positions[node.Path] = (node.Line, node.Column);
-        foreach (JsonProperty property in node.Properties)
+        if (node.Kind == JsonKind.Object)
         {
-            Collect(property.Value, positions);
+            foreach (JsonProperty property in node.Properties)
+            {
+                Collect(property.Value, positions);
+            }
         }
-        foreach (JsonNode item in node.Items)
+        else if (node.Kind == JsonKind.Array)
         {
-            Collect(item, positions);
+            foreach (JsonNode item in node.Items)
+            {
+                Collect(item, positions);
+            }
         }
     }
 }
