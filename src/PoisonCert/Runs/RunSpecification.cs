@@ -53,6 +53,12 @@ public sealed record RunSpecification
         return run;
     }
 
+    /// <summary>
+    /// Checks every setting and combination that needs no dataset (as <see cref="RunFile.Parse(string, string)"/>
+    /// does), e.g. for a run changed with <c>with</c>; throws a <see cref="RunFileException"/>.
+    /// </summary>
+    public void CheckCombinations() => RunResolver.CheckCombinations(this);
+
     /// <summary>The settings the file gave, in canonical order and form (indented, '\n' line ends).</summary>
     public string ToJson() => RunJsonWriter.Write(this);
 }
