@@ -1,4 +1,6 @@
 using System.CommandLine;
+using PoisonCert.Cli.Commands;
+using PoisonCert.Cli.Engine;
 
 namespace PoisonCert.Cli;
 
@@ -8,33 +10,39 @@ namespace PoisonCert.Cli;
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) =>
+        Run(args, new CommandContext { Output = Console.Out, Error = Console.Error, Engine = new UnavailableRunEngine() });
+
+    /// <summary>Parses and runs a command line with the given writers and engine; returns the exit code.</summary>
+    public static int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        var root = new RootCommand(
-            "PoisonCert certifies that models trained by gradient descent are robust to training-data poisoning: " +
-            "it trains while propagating sound bounds and returns a parameter box that contains every poisoned run.");
-        root.SetAction(parseResult =>
-        {
-            try
-            {
-                return KernelDemonstration.Run(Console.Out);
-            }
-            catch (PoisonCertException error)
-            {
-                Console.Error.WriteLine($"poisoncert: {error.Message}");
-                return ExitCodes.UsageError;
-            }
-        });
-        var parsed = root.Parse(args);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        RootCommand root = CommandTree.Build(context);
+        ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) Console.Error.WriteLine($"poisoncert: {error.Message}");
-            Console.Error.WriteLine("Run 'poisoncert --help' for usage.");
+            foreach (var error in parsed.Errors)
+            {
+                context.Error.WriteLine($"poisoncert: {error.Message}");
+            }
+            string command = parsed.CommandResult.Command == root ? "poisoncert" : $"poisoncert {CommandPath(parsed)}";
+            context.Error.WriteLine($"Run '{command} --help' for usage.");
             return ExitCodes.UsageError;
         }
-        return parsed.Invoke();
+        return parsed.Invoke(new InvocationConfiguration { Output = context.Output, Error = context.Error, EnableDefaultExceptionHandler = false });
     }
 
     public static string Version =>
         typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "unknown";
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+        return string.Join(" ", names);
+    }
 }

@@ -1,0 +1,27 @@
+using System.CommandLine;
+
+namespace PoisonCert.Cli.Commands;
+
+/// <summary>The <c>poisoncert</c> command tree. Every command has <c>--help</c>.</summary>
+public static class CommandTree
+{
+    public static RootCommand Build(CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var root = new RootCommand(
+            "PoisonCert certifies that models trained by gradient descent are robust to training-data poisoning: " +
+            "it trains while propagating sound bounds and returns a parameter box that contains every poisoned run. " +
+            "Without a command: a demonstration of the sound interval kernels on WDBC. " +
+            "Exit codes: 0 success, 1 certificate refused or check failed, 2 usage or input error.")
+        {
+            RunCommands.Certify(context),
+            RunCommands.Train(context),
+            VerifyCommand.Create(context),
+            RunCommands.Sweep(context),
+            RunCommands.Audit(context),
+            DatasetsCommand.Create(context),
+        };
+        root.SetAction(_ => context.Guard("", () => KernelDemonstration.Run(context.Output)));
+        return root;
+    }
+}
