@@ -11,7 +11,7 @@ namespace PoisonCert.Cli;
 public static class Program
 {
     public static int Main(string[] args) =>
-        Run(args, new CommandContext { Output = Console.Out, Error = Console.Error, Engine = new UnavailableRunEngine() });
+        Run(args, new CommandContext { Output = Console.Out, Error = Console.Error, Engine = new RunEngine() });
 
     /// <summary>Parses and runs a command line with the given writers and engine; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args, CommandContext context)

@@ -21,7 +21,7 @@ public static class CommandTree
             RunCommands.Audit(context),
             DatasetsCommand.Create(context),
         };
-        root.SetAction(_ => context.Guard("", () => KernelDemonstration.Run(context.Output)));
+        root.SetAction(_ => RunCommands.CertifyDefault(context));
         return root;
     }
 }

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Numerics;
+using PoisonCert.Certification;
+using PoisonCert.Data;
+using PoisonCert.Models;
+using PoisonCert.Training;
+using EngineLoss = PoisonCert.Models.LossKind;
+using EngineThreat = PoisonCert.Training.ThreatModel;
+
+namespace PoisonCert.Runs;
+
+/// <summary>A run with its data loaded, split and scaled (scaling fitted on the training rows only).</summary>
+public sealed record PreparedRun(ResolvedRun Run, Dataset Source, DatasetSplit Split, FeatureScaling Scaling, Dataset Train, Dataset Test)
+{
+    /// <summary>The files the data came from, with their SHA-256 (recorded in certificates).</summary>
+    public IReadOnlyList<SourceFile> DataFiles => Source.SourceFiles;
+}
+
+/// <summary>The outcome of certifying a prepared run.</summary>
+public sealed record CertificationOutcome(
+    IReadOnlyList<ParameterBounds> Parameters,
+    IReadOnlyList<CertificateMetric> Metrics,
+    IReadOnlyList<double> StepMeanBoundWidths,
+    IReadOnlyList<PhaseTiming> Timings,
+    int Steps,
+    bool[]? CertifiedPerPoint);
+
+/// <summary>
+/// From a run file to the engine: loading, splitting and scaling the data, building the network, recipe and
+/// threat model the run describes, certified training, and the test-time certificate. The same steps serve
+/// <c>certify</c>, <c>verify</c> (which repeats them and compares), <c>sweep</c>, <c>train</c> and <c>audit</c>.
+/// </summary>
+public static class RunPipeline
+{
+    /// <summary>
+    /// Loads, splits and scales the run's data (scaling fitted on the clean training rows). With
+    /// <paramref name="trainDataPath"/>, the training rows are taken from that file instead: a copy of the dataset's
+    /// (first) file in the same format, with the same rows in the same order, some of them changed by an attacker.
+    /// The split's row indices and the scaling come from the ORIGINAL data, so the substituted run trains on the
+    /// same rows in the same batches; its test rows are ignored.
+    /// </summary>
+    public static PreparedRun Prepare(RunSpecification specification, DatasetRegistry registry, string? trainDataPath = null)
+    {
+        var provisional = specification.Resolve();
+        var source = provisional.Dataset.Load(registry);
+        var split = DatasetSplitter.Split(source, provisional.Split.TestFraction, provisional.Split.Seed, provisional.Split.Stratified);
+        var run = specification.Resolve(DatasetInfo.Of(split));
+        CheckDomain(run);
+        var scaling = FeatureScaling.Fit(split.Train, run.Scaling);
+        var train = split.Train;
+        if (trainDataPath is not null) train = SubstituteTraining(run, registry, trainDataPath, source, split);
+        return new PreparedRun(run, source, split, scaling, scaling.Apply(train), scaling.Apply(split.Test));
+    }
+
+    /// <summary>Domains other than intervals are named in the run-file vocabulary but not part of this build.</summary>
+    public static void CheckDomain(ResolvedRun run)
+    {
+        if (run.Domain != DomainKind.Interval)
+            throw new RunFileException(run.SourceFile, "$.domain", null, null,
+                $"the bound domain \"{RunVocabulary.Domain.Name(run.Domain)}\" is not available in this build; use \"interval\"");
+    }
+
+    public static NetworkArchitecture Architecture(ResolvedRun run, int inputs, int outputs)
+        => NetworkArchitecture.Perceptron(inputs, run.Model.Hidden, outputs, run.Model.FrozenLayers);
+
+    public static EngineLoss Loss(ResolvedRun run) => run.Loss switch
+    {
+        LossKind.MeanSquaredError => EngineLoss.MeanSquaredError,
+        LossKind.BinaryCrossEntropy => EngineLoss.BinaryCrossEntropy,
+        _ => EngineLoss.SoftmaxCrossEntropy,
+    };
+
+    public static int Outputs(ResolvedRun run, Dataset train) => run.Loss switch
+    {
+        LossKind.MeanSquaredError => train.TargetWidth,
+        LossKind.BinaryCrossEntropy => 1,
+        _ => train.ClassCount,
+    };
+
+    public static TrainingRecipe Recipe(ResolvedRun run)
+    {
+        var t = run.Training;
+        var o = t.Optimizer;
+        return new TrainingRecipe
+        {
+            Loss = Loss(run),
+            Epochs = t.Epochs,
+            BatchSize = t.BatchSize,
+            LearningRate = t.LearningRate,
+            ShuffleSeed = t.ShuffleSeed,
+            LastBatch = t.LastBatch == LastBatchPolicy.Error ? Training.LastBatchPolicy.Error : Training.LastBatchPolicy.Drop,
+            Schedule = new LearningRateSchedule(t.Schedule.Decay, t.Schedule.Minimum),
+            Clipping = t.Clip is { } clip ? new GradientClipping(clip.Type == ClipKind.Norm ? Training.ClipKind.Norm : Training.ClipKind.Clamp, clip.Bound) : null,
+            Optimizer = new Training.OptimizerSettings
+            {
+                Kind = o.Type switch { OptimizerKind.Adam => Training.OptimizerKind.Adam, OptimizerKind.AdamW => Training.OptimizerKind.AdamW, _ => Training.OptimizerKind.Sgd },
+                Momentum = o.Momentum, Dampening = o.Dampening, Nesterov = o.Nesterov, WeightDecay = o.WeightDecay, L1 = o.L1,
+                Beta1 = o.Beta1, Beta2 = o.Beta2, Epsilon = o.Epsilon,
+            },
+        };
+    }
+
+    public static EngineThreat Threat(ResolvedRun run)
+    {
+        var t = run.Threat;
+        var labels = t.Labels.Count == 0 ? LabelPoisoning.None
+            : run.TargetKind == TargetKind.Regression ? LabelPoisoning.Bounded
+            : t.Labels.Flip == LabelFlipKind.Target ? LabelPoisoning.TargetFlip : LabelPoisoning.AnyFlip;
+        return new EngineThreat
+        {
+            FeatureCount = t.Features.Count, FeatureEpsilon = t.Features.Epsilon,
+            LabelCount = t.Labels.Count, Labels = labels, LabelRadius = t.Labels.Nu, TargetClass = t.Labels.TargetClass ?? 0,
+            Pairing = t.Pairing == PairingKind.Paired ? Pairing.Paired : Pairing.Unpaired,
+            UnboundedCount = t.UnboundedCount, RemovalCount = t.RemovalCount, TrustedPerBatch = t.Trusted,
+        };
+    }
+
+    /// <summary>Certified training and the test-time certificate, in the run's precision.</summary>
+    public static CertificationOutcome Certify(PreparedRun prepared, CertificationOptions options)
+        => prepared.Run.Precision == NumericPrecision.Float64 ? Certify<double>(prepared, options) : Certify<float>(prepared, options);
+
+    /// <summary>Plain training of the run's recipe (the program the certificate is about); values in the run's precision.</summary>
+    public static IReadOnlyList<ParameterTensor> Train(PreparedRun prepared)
+        => prepared.Run.Precision == NumericPrecision.Float64 ? Train<double>(prepared) : Train<float>(prepared);
+
+    private static IReadOnlyList<ParameterTensor> Train<T>(PreparedRun prepared) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var (train, _, initial, recipe) = Build<T>(prepared);
+        var trained = PlainTrainer.Train(train, recipe, initial);
+        return [.. initial.Architecture.Parameters.Select(entry => new ParameterTensor(entry.Name, entry.Shape, Values(trained.Of(entry).ToArray())))];
+    }
+
+    /// <summary>The engine's inputs for a prepared run, in precision T.</summary>
+    public static (TrainingSet<T> Train, TrainingSet<T> Test, NetworkParameters<T> Initial, TrainingRecipe Recipe) Build<T>(PreparedRun prepared)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var train = TrainingSet<T>.From(prepared.Train);
+        var test = TrainingSet<T>.From(prepared.Test);
+        var architecture = Architecture(prepared.Run, train.Inputs, Outputs(prepared.Run, prepared.Train));
+        var initial = NetworkParameters<T>.Initialize(architecture, prepared.Run.Model.InitSeed);
+        return (train, test, initial, Recipe(prepared.Run));
+    }
+
+    private static CertificationOutcome Certify<T>(PreparedRun prepared, CertificationOptions options) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var (train, test, initial, recipe) = Build<T>(prepared);
+        var trainer = new CertifiedTrainer<T>(recipe, Threat(prepared.Run), options);
+        var result = trainer.Train(train, initial);
+        var stopwatch = Stopwatch.StartNew();
+        if (prepared.Run.Certify.MaxTestPoints is int limit && limit < test.Rows) test = test.Select([.. Enumerable.Range(0, limit)], test.Name);
+        var (metrics, certified) = TestMetrics(result.Box, test, prepared.Run.Certify.BackdoorEpsilon);
+        var parameters = result.Box.Tensors()
+            .Select(t => new ParameterBounds(t.Entry.Name, t.Entry.Shape, Values(t.Lower), Values(t.Nominal), Values(t.Upper))).ToList();
+        return new CertificationOutcome(parameters, metrics, result.MeanWidthPerStep,
+            [new PhaseTiming("certified training", result.Elapsed.TotalSeconds), new PhaseTiming("test-time certification", stopwatch.Elapsed.TotalSeconds)],
+            result.Steps, certified);
+    }
+
+    /// <summary>The certificate's metrics on the test rows (and with a trigger radius, the backdoor metric).</summary>
+    public static (IReadOnlyList<CertificateMetric> Metrics, bool[]? CertifiedPerPoint) TestMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var metrics = new List<CertificateMetric>();
+        if (test.IsClassification)
+        {
+            var c = TestTimeCertifier.Classification(box, test);
+            metrics.Add(new CertificateMetric("accuracy", c.NominalAccuracy, c.CertifiedAccuracy,
+                "fraction of test points classified correctly: by the clean model (nominal), and by every model in the box (certified)"));
+            metrics.Add(new CertificateMetric("stable predictions", 1, c.StableFraction,
+                "fraction of test points whose predicted class is the same for every model in the box"));
+            if (triggerRadius > 0)
+            {
+                var b = TestTimeCertifier.Classification(box, test, triggerRadius);
+                metrics.Add(new CertificateMetric("backdoor accuracy", c.NominalAccuracy, b.CertifiedAccuracy,
+                    $"fraction of test points classified correctly by every model in the box under every trigger of ℓ∞ radius {triggerRadius:R}"));
+            }
+            return (metrics, c.CertifiedPerPoint);
+        }
+        var r = TestTimeCertifier.Regression(box, test);
+        metrics.Add(new CertificateMetric("mse", r.NominalMse, r.WorstCaseMse,
+            "mean squared error on the test points: of the clean model (nominal), and its largest value over the box (certified worst case)"));
+        metrics.Add(new CertificateMetric("best-case mse", r.NominalMse, r.BestCaseMse, "the smallest mean squared error over the box"));
+        if (triggerRadius > 0)
+        {
+            var b = TestTimeCertifier.Regression(box, test, triggerRadius);
+            metrics.Add(new CertificateMetric("backdoor mse", r.NominalMse, b.WorstCaseMse,
+                $"largest mean squared error over the box under every trigger of ℓ∞ radius {triggerRadius:R}"));
+        }
+        return (metrics, null);
+    }
+
+    private static ParameterValues Values<T>(T[] values) where T : IBinaryFloatingPointIeee754<T>
+        => values is float[] single ? ParameterValues.Of(single) : ParameterValues.Of((double[])(object)values);
+
+    private static Dataset SubstituteTraining(ResolvedRun run, DatasetRegistry registry, string path, Dataset original, DatasetSplit split)
+    {
+        if (!File.Exists(path)) throw new InvalidConfigurationException($"--train-data: the file '{path}' does not exist.");
+        var full = Path.GetFullPath(path);
+        Dataset substituted;
+        if (run.Dataset.File is { } source)
+            substituted = (run.Dataset with { File = source with { Path = path, FullPath = full } }).Load(registry);
+        else
+        {
+            var entry = DatasetRegistry.Find(run.Dataset.RegistryName!);
+            var paths = registry.PathsOf(entry.Name).ToArray();
+            paths[0] = full; // the first file holds the features (and for most datasets the labels)
+            substituted = entry.LoadFrom(paths);
+        }
+        if (substituted.Rows != original.Rows || substituted.Columns != original.Columns)
+            throw new InvalidConfigurationException(
+                $"--train-data {path}: {substituted.Rows} rows × {substituted.Columns} features; the run's dataset has {original.Rows} × {original.Columns} " +
+                "(give a copy of the whole dataset file, same rows in the same order, with the poisoned rows changed).");
+        if (substituted.TargetKind != original.TargetKind || substituted.TargetKind == TargetKind.Classification && substituted.ClassCount != original.ClassCount)
+            throw new InvalidConfigurationException($"--train-data {path}: its targets do not match the run's data (kind or class count differs).");
+        return substituted.SelectRows(split.TrainRowIndices, original.Name + " (substituted training rows)");
+    }
+}
