@@ -78,9 +78,17 @@ public static class IntervalMatMul
     /// <summary>
     /// Exact form: each entry Σ_p [A_ip] ⊗ [B_pj] with the sign-case product and outward-rounded additions —
     /// the tightest enclosure (up to one step per operation) and sound with no a priori term; slower.
+    /// <para>
+    /// With <paramref name="coverFloatEvaluation"/> each entry is widened on both sides by γ_k·(|A|·|B|)_ij + k·η with
+    /// |A| = max(|A_l|, |A_u|) (likewise |B|), the rounding error of ANY floating-point evaluation of the product of
+    /// members (Higham (3.5)); the magnitude product is computed in floating point and inflated to an upper bound of
+    /// its exact value (<see cref="ErrorBounds.InflateNonNegative{T}"/>), so the result also contains every float
+    /// value a program computes for A'·B'.
+    /// </para>
     /// </summary>
     public static void Exact<T>(ReadOnlySpan<T> aLower, ReadOnlySpan<T> aUpper, ReadOnlySpan<T> bLower, ReadOnlySpan<T> bUpper,
-        Span<T> lower, Span<T> upper, int m, int k, int n, KernelPath path = KernelPath.Automatic) where T : IBinaryFloatingPointIeee754<T>
+        Span<T> lower, Span<T> upper, int m, int k, int n, KernelPath path = KernelPath.Automatic, bool coverFloatEvaluation = false)
+        where T : IBinaryFloatingPointIeee754<T>
     {
         CheckProductShapes(aLower.Length, aUpper.Length, bLower.Length, bUpper.Length, lower.Length, upper.Length, m, k, n);
         lower.Clear();
@@ -89,6 +97,22 @@ public static class IntervalMatMul
         for (var p = 0; p < k; p++)
             DirectedProductLoops.AccumulateScaledRow(aLower[i * k + p], aUpper[i * k + p], bLower.Slice(p * n, n), bUpper.Slice(p * n, n),
                 lower.Slice(i * n, n), upper.Slice(i * n, n), path);
+        if (!coverFloatEvaluation || k == 0) return;
+        using var aMagnitudeBuffer = new PooledBuffer<T>(m * k);
+        using var bMagnitudeBuffer = new PooledBuffer<T>(k * n);
+        using var productBuffer = new PooledBuffer<T>(m * n);
+        Span<T> aMagnitude = aMagnitudeBuffer.Span, bMagnitude = bMagnitudeBuffer.Span, product = productBuffer.Span;
+        for (var e = 0; e < m * k; e++) aMagnitude[e] = T.Max(T.Abs(aLower[e]), T.Abs(aUpper[e]));
+        for (var e = 0; e < k * n; e++) bMagnitude[e] = T.Max(T.Abs(bLower[e]), T.Abs(bUpper[e]));
+        PointMatMul.Multiply<T>(aMagnitude, bMagnitude, product, m, k, n, path);
+        var gamma = ErrorBounds.Gamma<T>(k);
+        var underflow = Rounding.MulUp(T.CreateChecked((long)k), T.Epsilon);
+        for (var e = 0; e < m * n; e++)
+        {
+            var error = Rounding.AddUp(Rounding.MulUp(gamma, ErrorBounds.InflateNonNegative(product[e], k)), underflow);
+            lower[e] = Rounding.SubDown(lower[e], error);
+            upper[e] = Rounding.AddUp(upper[e], error);
+        }
     }
 
     /// <summary>y = [W]·[x] for W of shape rows×columns (row-major), exact form (a dense layer's forward pass).</summary>
