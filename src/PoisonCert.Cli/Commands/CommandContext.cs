@@ -22,7 +22,8 @@ public sealed class CommandContext
 
     /// <summary>
     /// Runs an action, turning the errors PoisonCert raises on purpose into a message on <see cref="Error"/> and an
-    /// exit code: 1 for a bound violation (no certificate), 2 for bad input or configuration.
+    /// exit code: 1 for a bound violation (no certificate), 2 for bad input or configuration, or a file that cannot
+    /// be read or written (e.g. an output path taken by a folder).
     /// </summary>
     public int Guard(string command, Func<int> action)
     {
@@ -36,6 +37,11 @@ public sealed class CommandContext
             return ExitCodes.Refused;
         }
         catch (PoisonCertException error)
+        {
+            Error.WriteLine($"poisoncert {command}: {error.Message}");
+            return ExitCodes.UsageError;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             Error.WriteLine($"poisoncert {command}: {error.Message}");
             return ExitCodes.UsageError;

@@ -11,7 +11,7 @@ public static class CommandTree
         var root = new RootCommand(
             "PoisonCert certifies that models trained by gradient descent are robust to training-data poisoning: " +
             "it trains while propagating sound bounds and returns a parameter box that contains every poisoned run. " +
-            "Without a command: a demonstration of the sound interval kernels on WDBC. " +
+            "Without a command: certifies the default run (WDBC), as 'poisoncert certify' without a run file does. " +
             "Exit codes: 0 success, 1 certificate refused or check failed, 2 usage or input error.")
         {
             RunCommands.Certify(context),

@@ -26,7 +26,8 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         var path = Path.Combine(request.OutputFolder, "certificate.json");
         certificate.Write(path, new CertificateWriteOptions { SideFileThresholdBytes = request.SideFileThresholdBytes });
         var written = new List<string> { path };
-        if (certificate.SideFile is not null || File.Exists(Path.Combine(request.OutputFolder, "parameters.bin")) && outcome.Parameters.Count > 0)
+        // The writer's rule (CertificateWriter): the side file is written when the values take more than the threshold.
+        if (outcome.Parameters.Sum(p => 3L * p.ElementCount * p.Lower.ElementSize) > request.SideFileThresholdBytes)
             written.Add(Path.Combine(request.OutputFolder, "parameters.bin"));
         if (request.WriteReport)
         {

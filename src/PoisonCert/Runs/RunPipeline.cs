@@ -41,7 +41,7 @@ public static class RunPipeline
     /// </summary>
     public static PreparedRun Prepare(RunSpecification specification, DatasetRegistry registry, string? trainDataPath = null)
     {
-        var provisional = specification.Resolve();
+        var provisional = specification.ResolveBeforeLoading(); // the loss default may need the loaded dataset's class count
         var source = provisional.Dataset.Load(registry);
         var split = DatasetSplitter.Split(source, provisional.Split.TestFraction, provisional.Split.Seed, provisional.Split.Stratified);
         var run = specification.Resolve(DatasetInfo.Of(split));

@@ -35,7 +35,12 @@ internal static class RunResolver
         CheckThreat(run, task, fail);
     }
 
-    public static ResolvedRun Resolve(RunSpecification run, DatasetInfo? info)
+    /// <summary>
+    /// Fills the defaults. With <paramref name="beforeLoading"/>, a file dataset's unknown class count does not stop
+    /// the resolution: the loss is then a placeholder, and only the dataset and split settings may be used (to load
+    /// and split the data before resolving again with the loaded dataset).
+    /// </summary>
+    public static ResolvedRun Resolve(RunSpecification run, DatasetInfo? info, bool beforeLoading = false)
     {
         CheckCombinations(run);
         var fail = new Failure(run.SourceFile, run.Positions);
@@ -48,6 +53,7 @@ internal static class RunResolver
             : info?.ClassCount ?? (run.Dataset.Name is not null ? KnownDatasets.Find(run.Dataset.Name)?.ClassCount : run.Dataset.ClassCount);
         LossKind loss = run.Loss ?? (classCount is int classes
             ? RunDefaults.LossFor(task, classes)
+            : beforeLoading ? RunDefaults.LossFor(task, 0)
             : throw fail.At("$", "the default loss depends on the number of classes, which is not known before the dataset is loaded: give \"loss\" (or \"dataset.classCount\"), or resolve the run with the loaded dataset"));
         TrainingSpecification training = run.Training ?? new TrainingSpecification();
         OptimizerSpecification optimizer = training.Optimizer ?? new OptimizerSpecification();

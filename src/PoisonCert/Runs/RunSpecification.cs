@@ -44,6 +44,12 @@ public sealed record RunSpecification
     /// <summary>The run with every default filled in, for a registry dataset or a file dataset whose loss (or class count) is given.</summary>
     public ResolvedRun Resolve() => RunResolver.Resolve(this, null);
 
+    /// <summary>
+    /// The run resolved only far enough to load and split its data: its dataset and split settings are final, its
+    /// loss may be a placeholder when a file dataset's class count is not known yet.
+    /// </summary>
+    internal ResolvedRun ResolveBeforeLoading() => RunResolver.Resolve(this, null, beforeLoading: true);
+
     /// <summary>The run with every default filled in from the loaded dataset, then <see cref="ResolvedRun.Validate"/>d against it.</summary>
     public ResolvedRun Resolve(DatasetInfo dataset)
     {
