@@ -56,6 +56,6 @@ internal static class AuditRunner
         var (train, test, initial, recipe) = RunPipeline.Build<T>(prepared);
         var threat = RunPipeline.Threat(prepared.Run);
         return progress.Run("audit", request.Runs, sink => Audit.Run(train, test, initial, recipe, threat, request.Runs, request.Seed,
-            progress: (done, _) => sink.Report(done, double.NaN)));
+            progress: (done, _) => sink.Report(done, double.NaN), bounds: new BoundSettings { Products = RunPipeline.Products(prepared.Run) }));
     }
 }

@@ -21,7 +21,7 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         var outcome = CertifyPrepared(prepared, progress);
         var certificate = BuildCertificate(prepared, outcome, request.RunFilePath is null
             ? CertificateRun.FromText(Commands.RunCommands.DefaultRunFileName, Commands.RunCommands.DefaultRunJson, prepared.Run)
-            : CertificateRun.FromFile(request.RunFilePath, prepared.Run));
+            : CertificateRun.FromFile(Path.GetFullPath(request.RunFilePath), prepared.Run)); // absolute: verify finds relative dataset paths from any folder
         Directory.CreateDirectory(request.OutputFolder);
         var path = Path.Combine(request.OutputFolder, "certificate.json");
         certificate.Write(path, new CertificateWriteOptions { SideFileThresholdBytes = request.SideFileThresholdBytes });

@@ -37,7 +37,8 @@ public static class TestTimeCertifier
 {
     private const int Chunk = 256;
 
-    public static ClassificationCertificate Classification<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius = 0)
+    public static ClassificationCertificate Classification<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius = 0,
+        IntervalProducts products = IntervalProducts.MidpointRadius)
         where T : IBinaryFloatingPointIeee754<T>
     {
         if (!test.IsClassification) throw new InvalidConfigurationException($"'{test.Name}' has regression targets; use a regression certificate.");
@@ -46,7 +47,7 @@ public static class TestTimeCertifier
         var nominal = Predictions(box, test);
         var certified = new bool[test.Rows];
         var stable = new bool[test.Rows];
-        ForEachChunk(box, test, triggerRadius, (track, first, count) =>
+        ForEachChunk(box, test, triggerRadius, products, (track, first, count) =>
         {
             for (var i = 0; i < count; i++)
             {
@@ -59,7 +60,8 @@ public static class TestTimeCertifier
         return new ClassificationCertificate(test.Rows, nominalCorrect, certified.Count(c => c), stable.Count(s => s), certified, stable, nominal, triggerRadius);
     }
 
-    public static RegressionCertificate Regression<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius = 0)
+    public static RegressionCertificate Regression<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius = 0,
+        IntervalProducts products = IntervalProducts.MidpointRadius)
         where T : IBinaryFloatingPointIeee754<T>
     {
         if (test.IsClassification) throw new InvalidConfigurationException($"'{test.Name}' has class labels; use a classification certificate.");
@@ -67,7 +69,7 @@ public static class TestTimeCertifier
         var width = test.TargetWidth;
         var outputLower = new double[test.Rows * width];
         var outputUpper = new double[test.Rows * width];
-        ForEachChunk(box, test, triggerRadius, (track, first, count) =>
+        ForEachChunk(box, test, triggerRadius, products, (track, first, count) =>
         {
             for (var e = 0; e < count * width; e++)
             {
@@ -140,12 +142,13 @@ public static class TestTimeCertifier
     }
 
     // Interval forward passes of the test set in chunks (input boxes [x − r, x + r] rounded outward).
-    private static void ForEachChunk<T>(ParameterBox<T> box, TrainingSet<T> test, double radius, Action<IntervalNetwork<T>, int, int> visit)
+    private static void ForEachChunk<T>(ParameterBox<T> box, TrainingSet<T> test, double radius, IntervalProducts products,
+        Action<IntervalNetwork<T>, int, int> visit)
         where T : IBinaryFloatingPointIeee754<T>
     {
         var architecture = box.Architecture;
         PlainTrainerShapes(test, architecture);
-        var track = new IntervalNetwork<T>(architecture, Chunk);
+        var track = new IntervalNetwork<T>(architecture, Chunk, products);
         var transposedLower = architecture.Layers.Select(l => new T[l.WeightCount]).ToArray();
         var transposedUpper = architecture.Layers.Select(l => new T[l.WeightCount]).ToArray();
         for (var l = 0; l < architecture.Layers.Count; l++)

@@ -9,9 +9,9 @@ namespace PoisonCert.Models;
 /// the exact value AND the training program's floating-point value (<see cref="PointNetwork{T}"/>) for every
 /// parameter and input in their boxes:
 /// <list type="bullet">
-/// <item>products over the batch are midpoint-radius interval products with the float-evaluation term
-/// (<see cref="IntervalMatMul.MidpointRadius{T}"/>, coverFloatEvaluation), which covers the program's point
-/// matrix product in any summation order;</item>
+/// <item>products over the batch are midpoint-radius interval products (or, with <see cref="IntervalProducts.Exact"/>,
+/// exact sign-case products) with the float-evaluation term (coverFloatEvaluation), which covers the program's
+/// point matrix product in any summation order;</item>
 /// <item>bias additions and ReLU mirror the program's operations with outward rounding (round to nearest is
 /// monotone, so an enclosure of the exact operation over the operand boxes encloses the rounded result);</item>
 /// <item>ReLU's backward pass multiplies by the derivative box [1{zₗ &gt; 0}, 1{zᵤ &gt; 0}], which contains the
@@ -20,14 +20,16 @@ namespace PoisonCert.Models;
 /// </summary>
 public sealed class IntervalNetwork<T> where T : IBinaryFloatingPointIeee754<T>
 {
+    private readonly IntervalProducts _products;
     private readonly NetworkArchitecture _architecture;
     private readonly int _capacity;
     private readonly T[][] _zLower, _zUpper, _hLower, _hUpper, _gLower, _gUpper;
     private readonly T[] _inputLower, _inputUpper, _derivativeLower, _derivativeUpper;
     private int _count;
 
-    public IntervalNetwork(NetworkArchitecture architecture, int capacity)
+    public IntervalNetwork(NetworkArchitecture architecture, int capacity, IntervalProducts products = IntervalProducts.MidpointRadius)
     {
+        _products = products;
         _architecture = architecture;
         _capacity = capacity;
         var layers = architecture.Layers;
@@ -75,8 +77,7 @@ public sealed class IntervalNetwork<T> where T : IBinaryFloatingPointIeee754<T>
             var layer = _architecture.Layers[l];
             var zl = _zLower[l].AsSpan(0, _count * layer.Outputs);
             var zu = _zUpper[l].AsSpan(0, _count * layer.Outputs);
-            IntervalMatMul.MidpointRadius<T>(LayerInputLower(l), LayerInputUpper(l), transposedLower[l], transposedUpper[l], zl, zu,
-                _count, layer.Inputs, layer.Outputs, coverFloatEvaluation: true);
+            Product(LayerInputLower(l), LayerInputUpper(l), transposedLower[l], transposedUpper[l], zl, zu, _count, layer.Inputs, layer.Outputs);
             var bl = lower.Slice(layer.BiasOffset, layer.Outputs);
             var bu = upper.Slice(layer.BiasOffset, layer.Outputs);
             for (var i = 0; i < _count; i++)
@@ -108,8 +109,8 @@ public sealed class IntervalNetwork<T> where T : IBinaryFloatingPointIeee754<T>
             var previous = _architecture.Layers[l - 1];
             var gl = OutputGradientLower(l - 1);
             var gu = OutputGradientUpper(l - 1);
-            IntervalMatMul.MidpointRadius<T>(OutputGradientLower(l), OutputGradientUpper(l), lower.Slice(layer.WeightOffset, layer.WeightCount),
-                upper.Slice(layer.WeightOffset, layer.WeightCount), gl, gu, _count, layer.Outputs, layer.Inputs, coverFloatEvaluation: true);
+            Product(OutputGradientLower(l), OutputGradientUpper(l), lower.Slice(layer.WeightOffset, layer.WeightCount),
+                upper.Slice(layer.WeightOffset, layer.WeightCount), gl, gu, _count, layer.Outputs, layer.Inputs);
             if (!previous.Relu) continue;
             var dl = _derivativeLower.AsSpan(0, gl.Length);
             var du = _derivativeUpper.AsSpan(0, gu.Length);
@@ -117,4 +118,24 @@ public sealed class IntervalNetwork<T> where T : IBinaryFloatingPointIeee754<T>
             IntervalKernels.Multiply<T>(gl, gu, dl, du, gl, gu);
         }
     }
+
+    // Both forms cover the program's float evaluation of the product of members (coverFloatEvaluation).
+    private void Product(ReadOnlySpan<T> aLower, ReadOnlySpan<T> aUpper, ReadOnlySpan<T> bLower, ReadOnlySpan<T> bUpper,
+        Span<T> lower, Span<T> upper, int m, int k, int n)
+    {
+        if (_products == IntervalProducts.Exact)
+            IntervalMatMul.Exact<T>(aLower, aUpper, bLower, bUpper, lower, upper, m, k, n, coverFloatEvaluation: true);
+        else
+            IntervalMatMul.MidpointRadius<T>(aLower, aUpper, bLower, bUpper, lower, upper, m, k, n, coverFloatEvaluation: true);
+    }
+}
+
+/// <summary>
+/// How interval matrix products are formed in the bound passes: midpoint-radius (Rump; three point products, up
+/// to 1.5× wider) or the exact sign-case form (tightest, slower). Both are sound for the float program.
+/// </summary>
+public enum IntervalProducts
+{
+    MidpointRadius,
+    Exact,
 }

@@ -52,12 +52,12 @@ public static class RunPipeline
         return new PreparedRun(run, source, split, scaling, scaling.Apply(train), scaling.Apply(split.Test));
     }
 
-    /// <summary>Domains other than intervals are named in the run-file vocabulary but not part of this build.</summary>
+    /// <summary>"affine" and "crown" are named in the run-file vocabulary but not part of this build.</summary>
     public static void CheckDomain(ResolvedRun run)
     {
-        if (run.Domain != DomainKind.Interval)
+        if (run.Domain is not (DomainKind.Interval or DomainKind.IntervalExact))
             throw new RunFileException(run.SourceFile, "$.domain", null, null,
-                $"the bound domain \"{RunVocabulary.Domain.Name(run.Domain)}\" is not available in this build; use \"interval\"");
+                $"the bound domain \"{RunVocabulary.Domain.Name(run.Domain)}\" is not available in this build; use \"interval\" or \"interval-exact\"");
     }
 
     public static NetworkArchitecture Architecture(ResolvedRun run, int inputs, int outputs)
@@ -144,11 +144,12 @@ public static class RunPipeline
     private static CertificationOutcome Certify<T>(PreparedRun prepared, CertificationOptions options) where T : IBinaryFloatingPointIeee754<T>
     {
         var (train, test, initial, recipe) = Build<T>(prepared);
-        var trainer = new CertifiedTrainer<T>(recipe, Threat(prepared.Run), options);
+        var products = Products(prepared.Run);
+        var trainer = new CertifiedTrainer<T>(recipe, Threat(prepared.Run), options, new BoundSettings { Products = products });
         var result = trainer.Train(train, initial);
         var stopwatch = Stopwatch.StartNew();
         if (prepared.Run.Certify.MaxTestPoints is int limit && limit < test.Rows) test = test.Select([.. Enumerable.Range(0, limit)], test.Name);
-        var (metrics, certified) = TestMetrics(result.Box, test, prepared.Run.Certify.BackdoorEpsilon);
+        var (metrics, certified) = TestMetrics(result.Box, test, prepared.Run.Certify.BackdoorEpsilon, products);
         var parameters = result.Box.Tensors()
             .Select(t => new ParameterBounds(t.Entry.Name, t.Entry.Shape, Values(t.Lower), Values(t.Nominal), Values(t.Upper))).ToList();
         return new CertificationOutcome(parameters, metrics, result.MeanWidthPerStep,
@@ -157,32 +158,35 @@ public static class RunPipeline
     }
 
     /// <summary>The certificate's metrics on the test rows (and with a trigger radius, the backdoor metric).</summary>
-    public static (IReadOnlyList<CertificateMetric> Metrics, bool[]? CertifiedPerPoint) TestMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius)
-        where T : IBinaryFloatingPointIeee754<T>
+    /// <summary>The interval products of the run's domain.</summary>
+    public static IntervalProducts Products(ResolvedRun run) => run.Domain == DomainKind.IntervalExact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius;
+
+    public static (IReadOnlyList<CertificateMetric> Metrics, bool[]? CertifiedPerPoint) TestMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius,
+        IntervalProducts products = IntervalProducts.MidpointRadius) where T : IBinaryFloatingPointIeee754<T>
     {
         var metrics = new List<CertificateMetric>();
         if (test.IsClassification)
         {
-            var c = TestTimeCertifier.Classification(box, test);
+            var c = TestTimeCertifier.Classification(box, test, 0, products);
             metrics.Add(new CertificateMetric("accuracy", c.NominalAccuracy, c.CertifiedAccuracy,
                 "fraction of test points classified correctly: by the clean model (nominal), and by every model in the box (certified)"));
             metrics.Add(new CertificateMetric("stable predictions", 1, c.StableFraction,
                 "fraction of test points whose predicted class is the same for every model in the box"));
             if (triggerRadius > 0)
             {
-                var b = TestTimeCertifier.Classification(box, test, triggerRadius);
+                var b = TestTimeCertifier.Classification(box, test, triggerRadius, products);
                 metrics.Add(new CertificateMetric("backdoor accuracy", c.NominalAccuracy, b.CertifiedAccuracy,
                     $"fraction of test points classified correctly by every model in the box under every trigger of ℓ∞ radius {triggerRadius:R}"));
             }
             return (metrics, c.CertifiedPerPoint);
         }
-        var r = TestTimeCertifier.Regression(box, test);
+        var r = TestTimeCertifier.Regression(box, test, 0, products);
         metrics.Add(new CertificateMetric("mse", r.NominalMse, r.WorstCaseMse,
             "mean squared error on the test points: of the clean model (nominal), and its largest value over the box (certified worst case)"));
         metrics.Add(new CertificateMetric("best-case mse", r.NominalMse, r.BestCaseMse, "the smallest mean squared error over the box"));
         if (triggerRadius > 0)
         {
-            var b = TestTimeCertifier.Regression(box, test, triggerRadius);
+            var b = TestTimeCertifier.Regression(box, test, triggerRadius, products);
             metrics.Add(new CertificateMetric("backdoor mse", r.NominalMse, b.WorstCaseMse,
                 $"largest mean squared error over the box under every trigger of ℓ∞ radius {triggerRadius:R}"));
         }

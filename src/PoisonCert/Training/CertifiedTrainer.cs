@@ -15,6 +15,13 @@ public sealed record CertificationOptions
     public CancellationToken Cancellation { get; init; }
 }
 
+/// <summary>Choices of a certified run that change its bounds (recorded in certificates as the run's domain).</summary>
+public sealed record BoundSettings
+{
+    /// <summary>How the interval matrix products of the bound passes are formed.</summary>
+    public IntervalProducts Products { get; init; } = IntervalProducts.MidpointRadius;
+}
+
 /// <summary>The outcome of certified training: the parameter box and how it grew.</summary>
 public sealed record CertifiedTrainingResult<T>(ParameterBox<T> Box, IReadOnlyList<double> MeanWidthPerStep, int Steps, int DroppedRowsPerEpoch,
     TimeSpan Elapsed) where T : IBinaryFloatingPointIeee754<T>;
@@ -41,12 +48,14 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
     private readonly TrainingRecipe _recipe;
     private readonly ThreatModel _threat;
     private readonly CertificationOptions _options;
+    private readonly BoundSettings _bounds;
 
-    public CertifiedTrainer(TrainingRecipe recipe, ThreatModel threat, CertificationOptions? options = null)
+    public CertifiedTrainer(TrainingRecipe recipe, ThreatModel threat, CertificationOptions? options = null, BoundSettings? bounds = null)
     {
         _recipe = recipe;
         _threat = threat;
         _options = options ?? new CertificationOptions();
+        _bounds = bounds ?? new BoundSettings();
         if (_options.MaxDegreeOfParallelism < 1) throw new InvalidConfigurationException("MaxDegreeOfParallelism must be ≥ 1.");
     }
 
@@ -65,9 +74,9 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
         var box = ParameterBox<T>.Around(initial);
         var batchSize = _recipe.BatchSize;
         var program = new TrainingProgram<T>(architecture, _recipe);
-        var clean = new IntervalNetwork<T>(architecture, batchSize);
+        var clean = new IntervalNetwork<T>(architecture, batchSize, _bounds.Products);
         var poisonedTrack = _threat.PoisonsFeatures || _threat.PoisonsLabels;
-        var poisoned = poisonedTrack ? new IntervalNetwork<T>(architecture, batchSize) : null;
+        var poisoned = poisonedTrack ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
         var start = architecture.Layers[architecture.FirstTrainable].WeightOffset;
         var optimizer = new IntervalOptimizer<T>(_recipe, architecture.ParameterCount, start);
         var aggregator = new GradientAggregator<T>(architecture, _threat, _recipe.Clipping, _options.MaxDegreeOfParallelism);

@@ -17,7 +17,7 @@ public class EndToEndSoundnessTests
 
     public sealed record Case(string Name, LossKind Loss, ThreatModel Threat, OptimizerSettings Optimizer, GradientClipping? Clipping = null,
         LearningRateSchedule? Schedule = null, int Epochs = 2, int BatchSize = 6, double LearningRate = 0.1, int Hidden = 4, int FrozenLayers = 0,
-        bool Deep = false)
+        bool Deep = false, bool Exact = false)
     {
         public override string ToString() => Name;
     }
@@ -63,6 +63,10 @@ public class EndToEndSoundnessTests
             new("mse-unbounded-norm-clamp", LossKind.MeanSquaredError, ThreatModel.Unbounded(1), Sgd, new GradientClipping(ClipKind.Clamp, 0.25)),
             new("mse-norm-nu", LossKind.MeanSquaredError, new ThreatModel { LabelCount = 2, Labels = LabelPoisoning.Bounded, LabelRadius = 0.2 }, Sgd, new GradientClipping(ClipKind.Norm, 0.4)),
             new("mse-deep-adamw", LossKind.MeanSquaredError, features, new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = 0.05 }, LearningRate: 0.01, Deep: true),
+            new("ce-features-exact", LossKind.SoftmaxCrossEntropy, features, Sgd, Exact: true),
+            new("ce-unpaired-exact-deep", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.AnyFlip }, Sgd with { Momentum = 0.9 }, Deep: true, Exact: true),
+            new("bce-flip-exact-adam", LossKind.BinaryCrossEntropy, ThreatModel.LabelFlips(1), new OptimizerSettings { Kind = OptimizerKind.Adam }, LearningRate: 0.02, Exact: true),
+            new("mse-nu-exact-norm", LossKind.MeanSquaredError, new ThreatModel { LabelCount = 1, Labels = LabelPoisoning.Bounded, LabelRadius = 0.1 }, Sgd, new GradientClipping(ClipKind.Norm, 0.4), Exact: true),
             new("mse-nesterov-decay", LossKind.MeanSquaredError, features, Sgd with { Momentum = 0.9, Nesterov = true, WeightDecay = 2 }, LearningRate: 0.05),
         };
         return data;
@@ -105,6 +109,7 @@ public class EndToEndSoundnessTests
                 Clipping = c.Clipping, Schedule = c.Schedule ?? new LearningRateSchedule(), ShuffleSeed = (ulong)seed,
             },
             Threat = c.Threat,
+            Bounds = new BoundSettings { Products = c.Exact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius },
         };
         return scenario.Check(RandomRuns / divisor, AdversarialRuns / divisor, seed);
     }

@@ -16,13 +16,14 @@ public sealed class SoundnessScenario<T> where T : IBinaryFloatingPointIeee754<T
     public required NetworkParameters<T> Initial { get; init; }
     public required TrainingRecipe Recipe { get; init; }
     public required ThreatModel Threat { get; init; }
+    public BoundSettings Bounds { get; init; } = new();
 
     /// <summary>Certifies, then runs <paramref name="randomRuns"/> random and <paramref name="adversarialRuns"/> adversarial
     /// poisoned trainings; returns the number of trajectories checked. Fails on the first escape.</summary>
     public int Check(int randomRuns, int adversarialRuns, int seed)
     {
         var boxes = new List<ParameterBox<T>>();
-        var trainer = new CertifiedTrainer<T>(Recipe, Threat, new CertificationOptions { MaxDegreeOfParallelism = 1 });
+        var trainer = new CertifiedTrainer<T>(Recipe, Threat, new CertificationOptions { MaxDegreeOfParallelism = 1 }, Bounds);
         trainer.Train(Data, Initial, (_, box) => boxes.Add(box.Clone()));
         var random = new Random(seed);
         var runs = 0;

@@ -27,11 +27,12 @@ public sealed record AuditResult(int Runs, int StepsChecked, IReadOnlyList<Audit
 public static class Audit
 {
     public static AuditResult Run<T>(TrainingSet<T> train, TrainingSet<T>? test, NetworkParameters<T> initial, TrainingRecipe recipe, ThreatModel threat,
-        int runs, ulong seed, CertificationOptions? options = null, Action<int, int>? progress = null) where T : IBinaryFloatingPointIeee754<T>
+        int runs, ulong seed, CertificationOptions? options = null, Action<int, int>? progress = null, BoundSettings? bounds = null)
+        where T : IBinaryFloatingPointIeee754<T>
     {
         if (runs < 1) throw new InvalidConfigurationException($"--runs {runs}: an audit needs at least one poisoned run.");
         var boxes = new List<ParameterBox<T>>();
-        new CertifiedTrainer<T>(recipe, threat, options).Train(train, initial, (_, box) => boxes.Add(box.Clone()));
+        new CertifiedTrainer<T>(recipe, threat, options, bounds).Train(train, initial, (_, box) => boxes.Add(box.Clone()));
         var final = boxes[^1];
         var architecture = initial.Architecture;
         var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
