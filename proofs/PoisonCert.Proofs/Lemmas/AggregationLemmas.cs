@@ -14,6 +14,10 @@ namespace PoisonCert.Proofs.Lemmas;
 /// batch mean lies in [Δ_l, Δ_u]. The boxes are symbolic; the sets S are enumerated here (one linear query
 /// each). "Sum of the k smallest" is encoded as the minimum over all k-subsets of the sum, the definition the
 /// accumulator's property tests check the code against.
+///
+/// Also here: unbounded substitution (samples replaced by arbitrary points, gradients clipped to [−γ, γ]),
+/// removal (samples deleted, the mean over those that remain), paired feature + label poisoning (k = max(n, m)),
+/// and the a priori error of the float program's sum of the B per-sample gradients in any order.
 /// </summary>
 public class AggregationLemmas
 {
@@ -76,6 +80,175 @@ public class AggregationLemmas
         session.Refute(session.Within(mean, lower, upper), assumptions);
     }
 
+    // ---- Unbounded substitution: up to k untrusted samples replaced by arbitrary points ----
+    // Per-sample gradients are clipped to [−γ, γ], so a replaced sample's gradient is anywhere in [−γ, γ], and
+    //   Δ_u = (1/B)[Σ_all wu_i + (sum of the k largest (γ − wu_i), i untrusted)],
+    //   Δ_l = (1/B)[Σ_all wl_i + (sum of the k smallest (−γ − wl_i), i untrusted)]:
+    // the bounded rule with iwp(i) = [−γ, γ] and every clean box inside [−γ, γ].
+    [Theory]
+    [InlineData(1, 3, 1)]
+    [InlineData(1, 4, 2)]
+    [InlineData(0, 5, 3)]
+    public void UnboundedAggregation_EveryReplacedSubset_MeanWithinBounds(int trusted, int untrusted, int budget)
+    {
+        using var session = new ProofSession();
+        var batch = Batch.CreateUnbounded(session, trusted, untrusted);
+        var (lower, upper) = batch.MeanBounds(budget);
+        foreach (var replaced in Subsets(untrusted, budget))
+        {
+            var (assumptions, mean) = batch.Realisation(replaced);
+            session.Prove(session.Within(mean, lower, upper), assumptions);
+        }
+    }
+
+    [Fact]
+    public void UnboundedAggregation_OneCandidateTooFew_IsRefuted()
+    {
+        using var session = new ProofSession();
+        var batch = Batch.CreateUnbounded(session, 1, 3);
+        var (lower, upper) = batch.MeanBounds(1); // k − 1 = 1 largest, for k = 2 replaced samples
+        var (assumptions, mean) = batch.Realisation([0, 1]);
+        session.Refute(session.Within(mean, lower, upper), assumptions);
+    }
+
+    // ---- Removal: up to k untrusted samples deleted, the mean over the B − |S| that remain ----
+    //   Δ_u = max over k' = 0..k of (Σ_all wu_i − (sum of the k' smallest wu_i, i untrusted)) / (B − k'),
+    //   Δ_l = min over k' = 0..k of (Σ_all wl_i − (sum of the k' largest  wl_i, i untrusted)) / (B − k').
+    // Budgets with k ≥ B (an empty batch) are an error in the engine and are not covered.
+    [Theory]
+    [InlineData(1, 2, 2)]
+    [InlineData(1, 3, 2)]
+    [InlineData(0, 4, 3)]
+    [InlineData(2, 3, 3)]
+    public void RemovalAggregation_EveryRemovedSubset_MeanWithinBounds(int trusted, int untrusted, int budget)
+    {
+        using var session = new ProofSession();
+        var batch = Batch.Create(session, trusted, untrusted);
+        var (lower, upper) = batch.RemovalBounds(budget, onlyFullBudget: false);
+        foreach (var removed in Subsets(untrusted, budget))
+        {
+            var (assumptions, mean) = batch.RemovalRealisation(removed);
+            session.Prove(session.Within(mean, lower, upper), assumptions);
+        }
+    }
+
+    [Fact]
+    public void RemovalAggregation_OnlyFullBudgetConsidered_IsRefuted()
+    {
+        using var session = new ProofSession();
+        var batch = Batch.Create(session, 1, 2); // trusted {0}, untrusted {1, 2}, k = 2; nothing removed
+        var (lower, upper) = batch.RemovalBounds(2, onlyFullBudget: true);
+        var (assumptions, mean) = batch.RemovalRealisation([]);
+        session.Refute(session.Within(mean, lower, upper), assumptions);
+    }
+
+    // ---- Paired feature + label poisoning: the same samples carry both ----
+    // n samples with poisoned features and m with poisoned labels, the smaller set inside the larger, every
+    // poisoned sample in the joint box iwp(i): charging k = max(n, m) is sound. (The unpaired twin above shows
+    // that the same budget is unsound when the sets are disjoint.)
+    [Theory]
+    [InlineData(1, 1, 4)]
+    [InlineData(2, 1, 4)]
+    [InlineData(1, 3, 5)]
+    public void PairedAggregation_BudgetMaximumOfBoth_MeanWithinBounds(int features, int labels, int untrusted)
+    {
+        using var session = new ProofSession();
+        var batch = Batch.Create(session, 1, untrusted);
+        var (lower, upper) = batch.MeanBounds(Math.Max(features, labels));
+        foreach (var poisoned in PairedSets(untrusted, features, labels))
+        {
+            var (assumptions, mean) = batch.Realisation(poisoned);
+            session.Prove(session.Within(mean, lower, upper), assumptions);
+        }
+    }
+
+    // ---- A priori error of the program's sum, in any order (B = 3) ----
+    // The float program sums the B per-sample gradients g_i ∈ [lo_i, hi_i] (each sample's widest admissible box)
+    // in an order the engine does not control. The engine widens [Δ_l·B, Δ_u·B] ⊇ [Σ lo_i, Σ hi_i] by
+    // γ_(B−1)·Σ mag_i (mag_i = max(|lo_i|, |hi_i|)), outward, before dividing by B. Claim: for each of the three
+    // orders (a + b) + c of a 3-term sum (the others equal one of these by commutativity of rounded addition),
+    // the float sum lies in the widened interval. Rounding of an addition of floats is relative only,
+    // a + b = fl(a + b)·(1 + δ), |δ| ≤ u, with no absolute term: with gradual underflow a sum in the subnormal
+    // range is exact (Higham, Accuracy and Stability of Numerical Algorithms, 2002, §2.1).
+    // One query with the δ's takes ~45 s, so it is proved in two parts: (1) one rounding,
+    // a + b = c·(1 + δ) ⇒ |c − (a + b)| ≤ γ_1·|a + b|; (2) each order with every rounded sum constrained only by
+    // (1)'s conclusion (linear). The twin keeps the δ's.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FloatSum_AnyOrderOfThreeTerms_WithinWidenedInterval(bool doublePrecision)
+    {
+        using var session = new ProofSession();
+        var z = session.Context;
+        var model = doublePrecision ? RoundingModel.Double(session) : RoundingModel.Single(session);
+        ArithExpr exact = session.Real("r"), rounded = session.Real("c"), delta = session.Real("delta");
+        session.Prove(RelativeRoundingBound(session, model, exact, rounded),
+            [session.RoundingError(delta, model.UnitRoundoff), z.MkEq(exact, z.MkMul(rounded, z.MkAdd(z.MkReal(1), delta)))]);
+        foreach (var order in SummationOrders)
+        {
+            var (assumptions, sum, lower, upper) = SummationSetup(session, model, order, widened: true);
+            session.Prove(session.Within(sum, lower, upper), assumptions);
+        }
+    }
+
+    [Fact]
+    public void FloatSum_WithoutSummationErrorTerm_IsRefuted()
+    {
+        using var session = new ProofSession();
+        var (assumptions, sum, lower, upper) = SummationSetup(session, RoundingModel.Single(session), SummationOrders[0], widened: false);
+        session.Refute(session.Within(sum, lower, upper), assumptions);
+    }
+
+    // |c − r| ≤ γ_1·|r| for c a relative-only rounding of r.
+    private static BoolExpr RelativeRoundingBound(ProofSession session, RoundingModel model, ArithExpr exact, ArithExpr rounded)
+    {
+        var z = session.Context;
+        var gamma = z.MkDiv(model.UnitRoundoff, z.MkSub(z.MkReal(1), model.UnitRoundoff));
+        return z.MkLe(session.Abs(z.MkSub(rounded, exact)), z.MkMul(gamma, session.Abs(exact)));
+    }
+
+    private static readonly int[][] SummationOrders = [[0, 1, 2], [0, 2, 1], [1, 2, 0]];
+
+    private static (List<BoolExpr>, ArithExpr Sum, ArithExpr Lower, ArithExpr Upper) SummationSetup(
+        ProofSession session, RoundingModel model, int[] order, bool widened)
+    {
+        var z = session.Context;
+        const int size = 3;
+        var tag = string.Concat(order);
+        var lo = session.Reals("lo", size);
+        var hi = session.Reals("hi", size);
+        var gradients = session.Reals("g", size);
+        var assumptions = new List<BoolExpr>();
+        for (var i = 0; i < size; i++) assumptions.Add(session.Within(gradients[i], lo[i], hi[i]));
+        ArithExpr Rounded(ArithExpr exact, string name)
+        {
+            ArithExpr result = session.Real($"{name}_{tag}"), delta = session.Real($"delta_{name}_{tag}");
+            if (widened)
+            {
+                assumptions.Add(RelativeRoundingBound(session, model, exact, result));
+            }
+            else
+            {
+                assumptions.Add(session.RoundingError(delta, model.UnitRoundoff));
+                assumptions.Add(z.MkEq(exact, z.MkMul(result, z.MkAdd(z.MkReal(1), delta))));
+            }
+            return result;
+        }
+        var partial = Rounded(z.MkAdd(gradients[order[0]], gradients[order[1]]), "s1");
+        var sum = Rounded(z.MkAdd(partial, gradients[order[2]]), "s2");
+
+        ArithExpr lower = session.Real($"L_{tag}"), upper = session.Real($"U_{tag}");
+        var mu = z.MkMul(z.MkReal(size - 1), model.UnitRoundoff);
+        var gamma = z.MkDiv(mu, z.MkSub(z.MkReal(1), mu));
+        var magnitude = session.Sum(Enumerable.Range(0, size).Select(i => session.Max(session.Abs(lo[i]), session.Abs(hi[i]))));
+        var widening = widened ? z.MkMul(gamma, magnitude) : z.MkReal(0);
+        var lowerFormula = z.MkSub(session.Sum(lo), widening);
+        var upperFormula = z.MkAdd(session.Sum(hi), widening);
+        assumptions.Add(widened ? z.MkLe(lower, lowerFormula) : z.MkEq(lower, lowerFormula));
+        assumptions.Add(widened ? z.MkGe(upper, upperFormula) : z.MkEq(upper, upperFormula));
+        return (assumptions, sum, lower, upper);
+    }
+
     private static IEnumerable<int[]> Subsets(int count, int maximumSize)
     {
         for (var mask = 0; mask < 1 << count; mask++)
@@ -91,6 +264,15 @@ public class AggregationLemmas
            from labelSet in Subsets(count, labels)
            where labelSet.Length == labels && !labelSet.Intersect(featureSet).Any()
            select featureSet.Concat(labelSet).ToArray();
+
+    // The smaller of the feature and label sets lies inside the larger; the poisoned samples are their union.
+    private static IEnumerable<int[]> PairedSets(int count, int features, int labels)
+        => (from featureSet in Subsets(count, features)
+            where featureSet.Length == features
+            from labelSet in Subsets(count, labels)
+            where labelSet.Length == labels && (labelSet.All(featureSet.Contains) || featureSet.All(labelSet.Contains))
+            select featureSet.Union(labelSet).OrderBy(i => i).ToArray())
+           .DistinctBy(set => string.Join(",", set));
 
     private sealed class Batch
     {
@@ -120,6 +302,23 @@ public class AggregationLemmas
 
         public static Batch Create(ProofSession session, int trusted, int untrusted) => new(session, trusted, untrusted);
 
+        // Unbounded substitution: clean boxes inside [−γ, γ], the poisoned box of every sample exactly [−γ, γ].
+        public static Batch CreateUnbounded(ProofSession session, int trusted, int untrusted)
+        {
+            var batch = new Batch(session, trusted, untrusted);
+            var z = session.Context;
+            var gamma = session.Real("gamma");
+            var minusGamma = z.MkUnaryMinus(gamma);
+            for (var i = 0; i < batch.Size; i++)
+            {
+                batch._boxes.Add(z.MkGe(batch._cleanLower[i], minusGamma));
+                batch._boxes.Add(z.MkLe(batch._cleanUpper[i], gamma));
+                batch._boxes.Add(z.MkEq(batch._poisonedLower[i], minusGamma));
+                batch._boxes.Add(z.MkEq(batch._poisonedUpper[i], gamma));
+            }
+            return batch;
+        }
+
         private int Size => _trusted + _untrusted;
 
         // Untrusted samples are the indices trusted .. size−1.
@@ -137,6 +336,36 @@ public class AggregationLemmas
             var lower = z.MkDiv(z.MkAdd(_session.Sum(_cleanLower), smallest), size);
             var upper = z.MkDiv(z.MkAdd(_session.Sum(_cleanUpper), largest), size);
             return (lower, upper);
+        }
+
+        // Removal: max (min) over k' = 0..k (only k' = k for the twin) of the remaining sum bound over B − k'.
+        public (ArithExpr Lower, ArithExpr Upper) RemovalBounds(int budget, bool onlyFullBudget)
+        {
+            var z = _session.Context;
+            var untrusted = Enumerable.Range(_trusted, _untrusted).ToArray();
+            var lowers = new List<ArithExpr>();
+            var uppers = new List<ArithExpr>();
+            for (var removed = onlyFullBudget ? budget : 0; removed <= budget; removed++)
+            {
+                var subsets = Subsets(_untrusted, removed).Where(s => s.Length == removed).ToList();
+                var largestLower = subsets.Select(s => _session.Sum(s.Select(j => _cleanLower[untrusted[j]]))).Aggregate(_session.Max);
+                var smallestUpper = subsets.Select(s => _session.Sum(s.Select(j => _cleanUpper[untrusted[j]]))).Aggregate(_session.Min);
+                var remaining = z.MkReal(Size - removed);
+                lowers.Add(z.MkDiv(z.MkSub(_session.Sum(_cleanLower), largestLower), remaining));
+                uppers.Add(z.MkDiv(z.MkSub(_session.Sum(_cleanUpper), smallestUpper), remaining));
+            }
+            return (lowers.Aggregate(_session.Min), uppers.Aggregate(_session.Max));
+        }
+
+        // A run with the given untrusted samples deleted: the others' gradients in wp, the mean over those left.
+        public (List<BoolExpr> Assumptions, ArithExpr Mean) RemovalRealisation(int[] removedUntrusted)
+        {
+            var z = _session.Context;
+            var gradients = _session.Reals("g", Size);
+            var assumptions = new List<BoolExpr>(_boxes);
+            var kept = Enumerable.Range(0, Size).Where(i => i < _trusted || !removedUntrusted.Contains(i - _trusted)).ToArray();
+            foreach (var i in kept) assumptions.Add(_session.Within(gradients[i], _cleanLower[i], _cleanUpper[i]));
+            return (assumptions, z.MkDiv(_session.Sum(kept.Select(i => gradients[i])), z.MkReal(kept.Length)));
         }
 
         // A training run's gradients: poisoned samples (indices into the untrusted part) anywhere in iwp, others in wp.
