@@ -52,8 +52,10 @@ run_suite() {
   local label="$1"; shift
   local log="$log_dir/$label.log" code
   echo "== $label"
-  env "$@" 2>&1 | tee "$log"
+  # A hard limit per suite: a solver query that ignores its own timeout must fail the run, not hang it.
+  timeout -k 30 "${SUITE_TIMEOUT_SECONDS:-1500}" env "$@" 2>&1 | tee "$log"
   code=${PIPESTATUS[0]}
+  if [ "$code" -eq 124 ] || [ "$code" -eq 137 ]; then echo "[$label] timed out after ${SUITE_TIMEOUT_SECONDS:-1500} s" >&2; fi
   tally "$log" "$code" "$label"
 }
 
