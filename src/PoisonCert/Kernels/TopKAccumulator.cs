@@ -20,7 +20,8 @@ namespace PoisonCert.Kernels;
 /// </para>
 /// <para>
 /// Cost: each row costs one compare per vector of coordinates once the slots are full (values that do not beat
-/// the current k-th best of any lane are skipped), and k compare-exchanges otherwise.
+/// the current k-th best of any lane are skipped; a value EQUAL to the k-th best leaves the kept multiset unchanged,
+/// so ties are skipped too — frequent for the zero differences of inactive units), and k compare-exchanges otherwise.
 /// </para>
 /// </summary>
 public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
@@ -125,7 +126,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
     internal void InsertAt(int coordinate, Vector512<T> candidate)
     {
         ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
-        if (Vector512.GreaterThanAll(Vector512.LoadUnsafe(ref kept, (nuint)((_k - 1) * _width + coordinate)), candidate)) return;
+        if (Vector512.GreaterThanOrEqualAll(Vector512.LoadUnsafe(ref kept, (nuint)((_k - 1) * _width + coordinate)), candidate)) return;
         for (var slot = 0; slot < _k; slot++)
         {
             var offset = (nuint)(slot * _width + coordinate);
@@ -139,7 +140,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
     internal void InsertAt(int coordinate, Vector256<T> candidate)
     {
         ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
-        if (Vector256.GreaterThanAll(Vector256.LoadUnsafe(ref kept, (nuint)((_k - 1) * _width + coordinate)), candidate)) return;
+        if (Vector256.GreaterThanOrEqualAll(Vector256.LoadUnsafe(ref kept, (nuint)((_k - 1) * _width + coordinate)), candidate)) return;
         for (var slot = 0; slot < _k; slot++)
         {
             var offset = (nuint)(slot * _width + coordinate);
@@ -151,7 +152,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
 
     internal void InsertAt(int coordinate, T candidate)
     {
-        if (_kept[(_k - 1) * _width + coordinate] > candidate) return;
+        if (_kept[(_k - 1) * _width + coordinate] >= candidate) return;
         for (var slot = 0; slot < _k; slot++)
         {
             ref var current = ref _kept[slot * _width + coordinate];
@@ -189,7 +190,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             for (var c = firstCoordinate; c < _width; c++)
             {
                 var candidate = negate ? -rows[rowOffset + c] : rows[rowOffset + c];
-                if (_kept[lastSlot + c] > candidate) continue;
+                if (_kept[lastSlot + c] >= candidate) continue;
                 for (var slot = 0; slot < _k; slot++)
                 {
                     ref var current = ref _kept[slot * _width + c];
@@ -216,7 +217,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             {
                 var candidate = Vector512.LoadUnsafe(ref source, rowOffset + (nuint)c);
                 if (negate) candidate = -candidate;
-                if (Vector512.GreaterThanAll(Vector512.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
+                if (Vector512.GreaterThanOrEqualAll(Vector512.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
                 for (var slot = 0; slot < _k; slot++)
                 {
                     var offset = (nuint)(slot * _width + c);
@@ -244,7 +245,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             {
                 var candidate = Vector256.LoadUnsafe(ref source, rowOffset + (nuint)c);
                 if (negate) candidate = -candidate;
-                if (Vector256.GreaterThanAll(Vector256.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
+                if (Vector256.GreaterThanOrEqualAll(Vector256.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
                 for (var slot = 0; slot < _k; slot++)
                 {
                     var offset = (nuint)(slot * _width + c);
@@ -272,7 +273,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             {
                 var candidate = Vector128.LoadUnsafe(ref source, rowOffset + (nuint)c);
                 if (negate) candidate = -candidate;
-                if (Vector128.GreaterThanAll(Vector128.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
+                if (Vector128.GreaterThanOrEqualAll(Vector128.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
                 for (var slot = 0; slot < _k; slot++)
                 {
                     var offset = (nuint)(slot * _width + c);
