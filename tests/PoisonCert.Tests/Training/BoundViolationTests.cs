@@ -1,0 +1,55 @@
+using System.Numerics;
+using System.Text.RegularExpressions;
+using PoisonCert.Models;
+using PoisonCert.Training;
+
+namespace PoisonCert.Tests.Training;
+
+/// <summary>
+/// Bounds that overflow end the run with a BoundViolationException naming the step, the tensor and the index —
+/// never a certificate: with a huge learning rate on a feature-poisoned run (SGD, momentum, Adam) the widths blow
+/// up within a few steps, and every box handed out before that is finite and contains its nominal parameters.
+/// </summary>
+public abstract partial class BoundViolationTests<T> where T : IBinaryFloatingPointIeee754<T>
+{
+    [GeneratedRegex(@"^Step (\d+): layer\d+\.(weight|bias)\[\d+(, \d+)?\]: ")]
+    private static partial Regex Location();
+
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("momentum")]
+    [InlineData("adam")]
+    public void Train_HugeLearningRate_ThrowsNamingStepTensorAndIndex(string optimizer)
+    {
+        var data = Scenarios.Classification<T>(40, 3, 2, new Random(2));
+        var architecture = NetworkArchitecture.Perceptron(3, [6], 2);
+        var recipe = new TrainingRecipe
+        {
+            Loss = LossKind.SoftmaxCrossEntropy, Epochs = 20, BatchSize = 8,
+            // Adam's step is bounded by η·R, so only a learning rate near the top of T's range overflows.
+            LearningRate = optimizer != "adam" ? 1e12 : typeof(T) == typeof(float) ? 1e30 : 1e200,
+            Optimizer = optimizer switch
+            {
+                "momentum" => new OptimizerSettings { Momentum = 0.9 },
+                "adam" => new OptimizerSettings { Kind = OptimizerKind.Adam },
+                _ => new OptimizerSettings(),
+            },
+        };
+        var handedOut = 0;
+        var trainer = new CertifiedTrainer<T>(recipe, ThreatModel.Features(2, 0.1), new CertificationOptions { MaxDegreeOfParallelism = 1 });
+        var error = Assert.Throws<BoundViolationException>(() => trainer.Train(data, NetworkParameters<T>.Initialize(architecture, 4), (_, box) =>
+        {
+            handedOut++;
+            for (var e = 0; e < box.Lower.Length; e++)
+                Assert.True(T.IsFinite(box.Lower[e]) && T.IsFinite(box.Upper[e]) && box.Lower[e] <= box.Nominal[e] && box.Nominal[e] <= box.Upper[e],
+                    $"a box with a non-finite or misordered entry {e} was handed out");
+        }));
+        var match = Location().Match(error.Message);
+        Assert.True(match.Success, $"the message does not start with the step, tensor and index: {error.Message}");
+        Assert.Equal(handedOut, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+public sealed class SingleBoundViolationTests : BoundViolationTests<float> { }
+
+public sealed class DoubleBoundViolationTests : BoundViolationTests<double> { }
