@@ -72,26 +72,59 @@ public static class PointMatMul
         if (m == 0 || n == 0 || k == 0) return;
         var panels = (n + TileColumns - 1) / TileColumns;
         using var packedBuffer = new PooledBuffer<float>(DepthBlock * panels * TileColumns);
-        var packed = packedBuffer.Span;
-        Span<float> tile = stackalloc float[TileRows * TileColumns];
+        var packed = packedBuffer.Array;
+        var rowTiles = (m + TileRows - 1) / TileRows;
+        // Row tiles are independent and each entry is accumulated in the same order whatever the partition, so the
+        // result is bit-identical for any number of workers; large products are split across the cores.
+        var workers = (long)m * n * k >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, rowTiles) : 1;
         for (var depthStart = 0; depthStart < k; depthStart += DepthBlock)
         {
             var depth = Math.Min(DepthBlock, k - depthStart);
             PackPanels(b, packed, depthStart, depth, n, panels);
-            for (var rowStart = 0; rowStart < m; rowStart += TileRows)
+            if (workers == 1)
             {
-                var rows = Math.Min(TileRows, m - rowStart);
-                for (var panel = 0; panel < panels; panel++)
+                RowTiles(a, packed, c, 0, rowTiles, depthStart, depth, m, k, n, panels);
+                continue;
+            }
+            unsafe
+            {
+                fixed (float* aPointer = a, cPointer = c)
                 {
-                    var columnStart = panel * TileColumns;
-                    var columns = Math.Min(TileColumns, n - columnStart);
-                    ref var panelStart = ref packed[panel * depth * TileColumns];
-                    if (rows == TileRows && columns == TileColumns)
-                        Tile8x32(ref MemoryMarshal.GetReference(a), rowStart * k + depthStart, k, ref panelStart, depth,
-                            ref MemoryMarshal.GetReference(c), rowStart * n + columnStart, n);
-                    else
-                        EdgeTile(a, rowStart, rows, depthStart, depth, k, ref panelStart, c, columnStart, columns, n, tile);
+                    var (aAddress, cAddress, aLength, cLength) = ((nint)aPointer, (nint)cPointer, a.Length, c.Length);
+                    var start = depthStart;
+                    Parallel.For(0, workers, worker =>
+                    {
+                        var first = (int)((long)rowTiles * worker / workers);
+                        var last = (int)((long)rowTiles * (worker + 1) / workers);
+                        RowTiles(new ReadOnlySpan<float>((float*)aAddress, aLength), packed, new Span<float>((float*)cAddress, cLength),
+                            first, last, start, depth, m, k, n, panels);
+                    });
                 }
+            }
+        }
+    }
+
+    /// <summary>Products of at least this many multiply-adds run on all cores.</summary>
+    private const long ParallelThreshold = 1L << 22;
+
+    private static void RowTiles(ReadOnlySpan<float> a, float[] packed, Span<float> c, int firstTile, int lastTile, int depthStart, int depth,
+        int m, int k, int n, int panels)
+    {
+        Span<float> tile = stackalloc float[TileRows * TileColumns];
+        for (var rowTile = firstTile; rowTile < lastTile; rowTile++)
+        {
+            var rowStart = rowTile * TileRows;
+            var rows = Math.Min(TileRows, m - rowStart);
+            for (var panel = 0; panel < panels; panel++)
+            {
+                var columnStart = panel * TileColumns;
+                var columns = Math.Min(TileColumns, n - columnStart);
+                ref var panelStart = ref packed[panel * depth * TileColumns];
+                if (rows == TileRows && columns == TileColumns)
+                    Tile8x32(ref MemoryMarshal.GetReference(a), rowStart * k + depthStart, k, ref panelStart, depth,
+                        ref MemoryMarshal.GetReference(c), rowStart * n + columnStart, n);
+                else
+                    EdgeTile(a, rowStart, rows, depthStart, depth, k, ref panelStart, c, columnStart, columns, n, tile);
             }
         }
     }

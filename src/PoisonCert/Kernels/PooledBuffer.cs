@@ -16,5 +16,8 @@ internal readonly struct PooledBuffer<T> : IDisposable
 
     public Span<T> Span => _array.AsSpan(0, _length);
 
+    /// <summary>The rented array itself (at least the requested length), for code that cannot hold a span.</summary>
+    public T[] Array => _array;
+
     public void Dispose() => ArrayPool<T>.Shared.Return(_array);
 }
