@@ -10,7 +10,7 @@ namespace PoisonCert.Proofs;
 /// </summary>
 public sealed class ProofSession : IDisposable
 {
-    public const uint DefaultTimeoutMilliseconds = 20_000;
+    public const uint DefaultTimeoutMilliseconds = 60_000; // generous: a loaded machine must not turn a proof into a timeout (a timeout still fails)
 
     public Context Context { get; }
 
