@@ -102,12 +102,12 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
             : _threat.IsRemoval ? SampleRole.Removable
             : _threat.IsUnbounded ? SampleRole.Replaced
             : SampleRole.Poisoned;
+        var clean = new TrackView(_architecture, context.Clean, context.CleanFactors, task);
+        var poisoned = poisonedRole == SampleRole.Poisoned ? new TrackView(_architecture, context.Poisoned!, context.PoisonedFactors, task) : clean;
         for (var i = 0; i < context.Count; i++)
         {
             var role = i < trusted ? SampleRole.Clean : poisonedRole;
-            var clean = Block(context.Clean, context.CleanFactors, task, i);
-            var poisoned = role == SampleRole.Poisoned ? Block(context.Poisoned!, context.PoisonedFactors, task, i) : clean;
-            GradientRowAccumulator.Accumulate(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, task.High, task.Low, 0, KernelPath.Automatic);
+            GradientRowAccumulator.Accumulate(role, clean.Block(i), poisoned.Block(i), clip, gamma, sumLower, sumUpper, magnitude, task.High, task.Low, 0, KernelPath.Automatic);
         }
         Finish(task, context.Count, sumLower, sumUpper, magnitude, s, lower, upper);
     }
@@ -158,21 +158,38 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     }
 
     /// <summary>
-    /// Sample <paramref name="i"/>'s gradient block for the task: bias entries are the layer's output-gradient box;
-    /// weight entries the sign-case product G[i, o]·H[i, :] (enclosing the exact product, hence the program's
-    /// rounded one); clipped as the program clips (norm clipping by the sample's factor box).
+    /// One track's data for a task, resolved once per task: sample i's gradient block is then bias entries (the
+    /// layer's output-gradient box) or weight entries (the sign-case product G[i, o]·H[i, :], enclosing the exact
+    /// product, hence the program's rounded one), clipped as the program clips (norm clipping by the sample's
+    /// factor box).
     /// </summary>
-    private GradientBlock<T> Block(IntervalNetwork<T> track, ClipFactors<T>? factors, RowTask task, int i)
+    private readonly ref struct TrackView
     {
-        var layer = _architecture.Layers[task.Layer];
-        var (factorLower, factorUpper) = factors is null ? (T.One, T.One) : (factors.Lower[i], factors.Upper[i]);
-        if (task.Row < 0)
-            return new GradientBlock<T>(track.OutputGradientLower(task.Layer).Slice(i * layer.Outputs + task.Column, task.Width),
-                track.OutputGradientUpper(task.Layer).Slice(i * layer.Outputs + task.Column, task.Width), T.One, T.One, isBias: true, factorLower, factorUpper);
-        var g = i * layer.Outputs + task.Row;
-        var h = i * layer.Inputs + task.Column;
-        return new GradientBlock<T>(track.LayerInputLower(task.Layer).Slice(h, task.Width), track.LayerInputUpper(task.Layer).Slice(h, task.Width),
-            track.OutputGradientLower(task.Layer)[g], track.OutputGradientUpper(task.Layer)[g], isBias: false, factorLower, factorUpper);
+        private readonly ReadOnlySpan<T> _gLower, _gUpper, _hLower, _hUpper;
+        private readonly T[]? _factorLower, _factorUpper;
+        private readonly int _outputs, _inputs, _row, _column, _width;
+
+        public TrackView(NetworkArchitecture architecture, IntervalNetwork<T> track, ClipFactors<T>? factors, RowTask task)
+        {
+            var layer = architecture.Layers[task.Layer];
+            _gLower = track.OutputGradientLower(task.Layer);
+            _gUpper = track.OutputGradientUpper(task.Layer);
+            _hLower = track.LayerInputLower(task.Layer);
+            _hUpper = track.LayerInputUpper(task.Layer);
+            (_factorLower, _factorUpper) = (factors?.Lower, factors?.Upper);
+            (_outputs, _inputs, _row, _column, _width) = (layer.Outputs, layer.Inputs, task.Row, task.Column, task.Width);
+        }
+
+        public GradientBlock<T> Block(int i)
+        {
+            var (factorLower, factorUpper) = _factorLower is null ? (T.One, T.One) : (_factorLower[i], _factorUpper![i]);
+            if (_row < 0)
+                return new GradientBlock<T>(_gLower.Slice(i * _outputs + _column, _width), _gUpper.Slice(i * _outputs + _column, _width),
+                    T.One, T.One, isBias: true, factorLower, factorUpper);
+            var g = i * _outputs + _row;
+            var h = i * _inputs + _column;
+            return new GradientBlock<T>(_hLower.Slice(h, _width), _hUpper.Slice(h, _width), _gLower[g], _gUpper[g], isBias: false, factorLower, factorUpper);
+        }
     }
 
     private sealed class RowTask(int layer, int row, int column, int offset, int width, int budget)
