@@ -93,6 +93,48 @@ public abstract class TopKAccumulatorTests<T> where T : IBinaryFloatingPointIeee
         return true;
     }
 
+    // Many rows per Add. Every kind of column: random
+    // with ties, all equal, ascending (every value beats the threshold: the collection buffer overflows), descending;
+    // several Add calls in a row so that earlier kept values take part; every path against brute force and the
+    // scalar path bit for bit.
+    [Theory]
+    [InlineData(1, 64, false)]
+    [InlineData(5, 200, true)]
+    [InlineData(10, 500, false)]
+    [InlineData(10, 500, true)]
+    [InlineData(30, 640, false)]
+    public void Accumulator_ManyRowsPerAdd_MatchesBruteForceAndScalarPath(int k, int rowCount, bool smallest)
+    {
+        var random = new Random(k * 1000 + rowCount);
+        foreach (var width in new[] { 16, 40, 130 })
+        {
+            var rows = RandomRows(random, rowCount, width);
+            for (var r = 0; r < rowCount; r++)
+            {
+                rows[r * width + 1] = T.CreateTruncating(3);                 // all equal
+                rows[r * width + 2] = T.CreateTruncating(r);                 // ascending
+                rows[r * width + 3] = T.CreateTruncating(-r);                // descending
+                rows[r * width + 4] = T.CreateTruncating(r % 7 == 0 ? 1 : 0); // mostly ties at zero
+            }
+            var scalar = new TopKAccumulator<T>(width, k, smallest, KernelPath.Scalar);
+            var split = rowCount / 3;
+            scalar.Add(rows.AsSpan(0, split * width), split);
+            scalar.Add(rows.AsSpan(split * width), rowCount - split);
+            var expected = new T[width];
+            scalar.Sum(expected);
+            foreach (var path in new[] { KernelPath.Automatic, KernelPath.Vector512, KernelPath.Vector256 })
+            {
+                var accumulator = new TopKAccumulator<T>(width, k, smallest, path);
+                accumulator.Add(rows.AsSpan(0, split * width), split);
+                accumulator.Add(rows.AsSpan(split * width), rowCount - split);
+                AssertMatchesBruteForce(accumulator, rows, rowCount);
+                var actual = new T[width];
+                accumulator.Sum(actual);
+                Assert.Equal(expected, actual);
+            }
+        }
+    }
+
     [Fact]
     public void Accumulator_EverySimdWidth_EqualsScalarPathBitForBit()
     {
