@@ -150,8 +150,7 @@ public static class RunPipeline
         var stopwatch = Stopwatch.StartNew();
         if (prepared.Run.Certify.MaxTestPoints is int limit && limit < test.Rows) test = test.Select([.. Enumerable.Range(0, limit)], test.Name);
         var (metrics, certified) = TestMetrics(result.Box, test, prepared.Run.Certify.BackdoorEpsilon, products);
-        var parameters = result.Box.Tensors()
-            .Select(t => new ParameterBounds(t.Entry.Name, t.Entry.Shape, Values(t.Lower), Values(t.Nominal), Values(t.Upper))).ToList();
+        var parameters = CertificateBoxes.Bounds(result.Box);
         return new CertificationOutcome(parameters, metrics, result.MeanWidthPerStep,
             [new PhaseTiming("certified training", result.Elapsed.TotalSeconds), new PhaseTiming("test-time certification", stopwatch.Elapsed.TotalSeconds)],
             result.Steps, certified);
