@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using PoisonCert.Models;
 
 namespace PoisonCert.Training;
@@ -35,7 +36,7 @@ public sealed class TrainingProgram<T> where T : IBinaryFloatingPointIeee754<T>
         _network.Forward(parameters, batch.Features, batch.Count);
         _network.Backward(parameters, _recipe.Loss, batch.Labels, batch.Targets, _recipe.Clipping, _gradient);
         var count = T.CreateChecked(batch.Count);
-        for (var e = 0; e < _gradient.Length; e++) _gradient[e] /= count;
+        TensorPrimitives.Divide<T>(_gradient, count, _gradient); // element-wise IEEE divisions
         _optimizer.Step(step, parameters, _gradient);
     }
 }
