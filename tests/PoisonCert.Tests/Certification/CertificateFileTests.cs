@@ -40,7 +40,7 @@ public class CertificateFileTests
         Assert.Contains("\"format\": \"poisoncert-certificate\"", json);
         Assert.Contains($"\"sha256\": \"{certificate.Run.Sha256}\"", json);
         Assert.Contains(certificate.DataFiles[0].Sha256, json);
-        Assert.Contains("up to 2 of every 64 training points per batch may have their features moved by at most 0.01 in ℓ∞ norm", json);
+        Assert.Contains("up to 1 of every 128 training points per batch may have their features moved by at most 0.01 in ℓ∞ norm", json);
         Assert.Contains("\"method\": \"splitmix64-fisher-yates-stratified\"", json);
         Assert.Contains("\"precision\": \"float32\"", json);
         Assert.Contains("\"lower\": [-1E-45, -1E-45, 0, -3E-45, 3.4028235E+38", json);
@@ -176,7 +176,7 @@ public class CertificateFileTests
     [InlineData("\n  \"precision\": \"float32\"", "\n  \"precision\": \"float64\"", "$.precision")]
     [InlineData("\"testFraction\": 0.2,\n    \"stratified\"", "\"testFraction\": 0.25,\n    \"stratified\"", "$.split")]
     [InlineData("\"epsilon\": 0.01", "\"epsilon\": 0.02", "$.threatModel")]
-    [InlineData("\"batchSize\": 64,\n    \"threat\"", "\"batchSize\": 32,\n    \"threat\"", "$.threatModel.batchSize")]
+    [InlineData("\"batchSize\": 128,\n    \"threat\"", "\"batchSize\": 32,\n    \"threat\"", "$.threatModel.batchSize")]
     [InlineData("\"format\": \"poisoncert-certificate\"", "\"format\": \"something-else\"", "$.format")]
     [InlineData("\"formatVersion\": 1", "\"formatVersion\": 2", "$.formatVersion")]
     [InlineData("\"learningRate\": 0.1,", "\"learningRate\": -0.1,", "$.run.resolved.training.learningRate")]

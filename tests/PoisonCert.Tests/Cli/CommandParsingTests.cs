@@ -165,9 +165,9 @@ public class CommandParsingTests
     [Fact]
     public void Sweep_BudgetAboveBatch_IsAnInputErrorNamingK()
     {
-        var run = new CommandRun("sweep", Example("wdbc.json"), "--k", "0,100", "--epsilon", "0.01");
+        var run = new CommandRun("sweep", Example("wdbc.json"), "--k", "0,300", "--epsilon", "0.01");
         Assert.Equal(ExitCodes.UsageError, run.ExitCode);
-        Assert.Contains("--k 100", run.Error);
+        Assert.Contains("--k 300", run.Error);
         Assert.Null(run.Engine.Request);
     }
 

@@ -48,7 +48,7 @@ public class ReportWriterTests
         Assert.Contains($"]({ReportWriter.BoundWidthPlotName})", markdown);
         Assert.Contains($"]({ReportWriter.MetricsPlotName})", markdown);
         Assert.Contains($"]({ReportWriter.SweepPlotName})", markdown);
-        Assert.Contains("up to 2 of every 64 training points per batch", markdown);
+        Assert.Contains("up to 1 of every 128 training points per batch", markdown);
         Assert.Contains("| accuracy | 0.956 | 0.912 |", markdown);
         Assert.Contains("| train | 1.500 |", markdown);
         Assert.Contains("| 5 | ", markdown);
