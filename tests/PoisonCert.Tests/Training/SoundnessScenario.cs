@@ -1,6 +1,7 @@
 using System.Numerics;
 using PoisonCert.Models;
 using PoisonCert.Training;
+using PoisonCert.Training.Attacks;
 
 namespace PoisonCert.Tests.Training;
 
@@ -29,8 +30,12 @@ public sealed class SoundnessScenario<T> where T : IBinaryFloatingPointIeee754<T
         var runs = 0;
         for (var r = 0; r < randomRuns + adversarialRuns; r++, runs++)
         {
-            var poisoner = new ScenarioPoisoner<T>(Threat, Recipe, Data, Initial.Architecture, new Random(random.Next()),
-                adversarial: r >= randomRuns);
+            var architecture = Initial.Architecture;
+            var start = architecture.Layers[architecture.FirstTrainable].WeightOffset;
+            var attackRandom = new Random(random.Next());
+            AttackGoal goal = r < randomRuns ? AttackGoal.Random
+                : new AttackGoal.Parameter(start + attackRandom.Next(architecture.ParameterCount - start), attackRandom.Next(2) == 0 ? 1 : -1);
+            var poisoner = new AdmissiblePoisoner<T>(Threat, Recipe, architecture, Data.ClassCount, attackRandom, goal);
             PlainTrainer.Train(Data, Recipe, Initial, poisoner, (step, parameters) =>
             {
                 var escape = boxes[step].FirstEscape(parameters);
