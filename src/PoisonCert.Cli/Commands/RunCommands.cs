@@ -11,12 +11,13 @@ internal static class RunCommands
     /// <summary>
     /// The run <c>poisoncert certify</c> (and <c>poisoncert</c> alone) uses without a run file: the WDBC breast-cancer
     /// data, a 16-unit ReLU network, one sample per batch of 64 with every feature moved by up to 0.01 (standardised
-    /// units); every other setting at its default.
+    /// units), bounds with exact sign-case interval products; every other setting at its default.
     /// </summary>
     public const string DefaultRunJson = """
         {
           "name": "wdbc-default",
           "dataset": { "name": "wdbc" },
+          "domain": "interval-exact",
           "training": { "epochs": 3, "batchSize": 64, "learningRate": 0.1 },
           "threat": { "features": { "count": 1, "epsilon": 0.01 } }
         }
