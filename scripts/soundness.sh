@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# PoisonCert's soundness suite, for checking a build of your own: every Z3 lemma and exact small-instance trajectory
-# (proofs/), the end-to-end suite of real poisoned trainings against certified boxes and the sampled test-time
+# PoisonCert's soundness suite, for checking a build of your own: every Z3 proof in proofs/ (slow ones included), the end-to-end suite of real poisoned trainings against certified boxes and the sampled test-time
 # checks (tests/), and a fixed audit set (poisoncert audit on every run file in examples/). A Z3 UNKNOWN or timeout
 # counts as a failure. Prints one summary line per part and ends with "N passed, N failed"; exit status non-zero on
 # any failure.
@@ -32,7 +31,7 @@ count_tests() { # label, log, exit code
 }
 
 dotnet test proofs/PoisonCert.Proofs -c Release --no-build --nologo > "$log_dir/proofs.log" 2>&1
-count_tests "Z3 lemmas and exact trajectories (all, slow ones included)" "$log_dir/proofs.log" $?
+count_tests "Z3 proofs (all, slow ones included)" "$log_dir/proofs.log" $?
 
 dotnet test tests/PoisonCert.Tests -c Release --no-build --nologo \
   --filter "FullyQualifiedName~EndToEndSoundness|FullyQualifiedName~TestTimeCertifier|FullyQualifiedName~Training|FullyQualifiedName~Kernels" \
