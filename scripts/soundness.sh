@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# PoisonCert's soundness suite, for checking a build of your own: every Z3 proof in proofs/ (slow ones included), the end-to-end suite of real poisoned trainings against certified boxes and the sampled test-time
-# checks (tests/), and a fixed audit set (poisoncert audit on every run file in examples/). A Z3 UNKNOWN or timeout
+# PoisonCert's soundness suite, for checking a build of your own: every Z3 proof in proofs/ (slow ones included),
+# the end-to-end suite of real poisoned trainings against certified boxes and the sampled test-time checks
+# (tests/), and a fixed audit set (poisoncert audit on every run file in examples/). A Z3 UNKNOWN or timeout
 # counts as a failure. Prints one summary line per part and ends with "N passed, N failed"; exit status non-zero on
 # any failure.
 #
