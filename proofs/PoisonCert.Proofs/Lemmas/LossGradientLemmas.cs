@@ -107,17 +107,55 @@ public class LossGradientLemmas
 
     // Part 1, for each class j: s_j = E(z_j)/Σ_i E(z_i) lies in
     //   [1/(1 + Σ_{i≠j} E(zu_i − zl_j)), 1/(1 + Σ_{i≠j} E(zl_i − zu_j))]   (outward rounded)
+    // proved as a chain of three queries, each given only the premises it needs, (c) the conclusions of (a) and
+    // (b). Asked as one query the nonlinear search took 0.3–0.6 s on most runs and exceeded the 60 s limit on
+    // one. With D = 1 + Σ_{i≠j} E(z_i − z_j) and Dl, Du the bounds' denominators:
+    //   (a) s_j·D = 1                       from the model of exp and of s_j;
+    //   (b) 0 < Du ≤ D ≤ Dl                 from exp's positivity and monotonicity instances;
+    //   (c) sl ≤ s_j ≤ su                   for ANY reals with s·D = 1, 0 < Du ≤ D ≤ Dl, sl·Dl ≤ 1, su·Du ≥ 1.
     [Fact]
     public void SoftmaxProbability_AnyOutputsInBox_WithinShiftedBounds()
     {
         using var session = new ProofSession();
+        var z = session.Context;
         for (var j = 0; j < Classes; j++)
         {
             var softmax = new Softmax(session, j, wrongLowerShift: false, tight: false);
-            // The two sides separately (together one query is several times slower).
-            session.Prove(session.Context.MkLe(softmax.Lower, softmax.Probability), softmax.Assumptions);
-            session.Prove(session.Context.MkLe(softmax.Probability, softmax.Upper), softmax.Assumptions);
+            session.Prove(z.MkEq(z.MkMul(softmax.Probability, softmax.Denominator), z.MkReal(1)), softmax.Algebra);
+            session.Prove(z.MkAnd(
+                    z.MkLt(z.MkReal(0), softmax.UpperDenominator),
+                    z.MkLe(softmax.UpperDenominator, softmax.Denominator),
+                    z.MkLe(softmax.Denominator, softmax.LowerDenominator)),
+                softmax.Order);
         }
+
+        ArithExpr s = session.Real("s"), d = session.Real("D"), dl = session.Real("Dl"), du = session.Real("Du");
+        ArithExpr sl = session.Real("sl"), su = session.Real("su");
+        ArithExpr zero = z.MkReal(0), one = z.MkReal(1);
+        BoolExpr[] facts =
+        [
+            z.MkEq(z.MkMul(s, d), one), z.MkLt(zero, du), z.MkLe(du, d), z.MkLe(d, dl),
+            z.MkLe(z.MkMul(sl, dl), one), z.MkGe(z.MkMul(su, du), one),
+        ];
+        session.Prove(session.Within(s, sl, su), facts);
+    }
+
+    // Step (c) with the lower denominator's inequality reversed (Dl ≤ D, as if the lower bound used the upper
+    // bound's shifts) does not follow.
+    [Fact]
+    public void SoftmaxProbability_ChainWithDenominatorsSwapped_IsRefuted()
+    {
+        using var session = new ProofSession();
+        var z = session.Context;
+        ArithExpr s = session.Real("s"), d = session.Real("D"), dl = session.Real("Dl"), du = session.Real("Du");
+        ArithExpr sl = session.Real("sl"), su = session.Real("su");
+        ArithExpr zero = z.MkReal(0), one = z.MkReal(1);
+        BoolExpr[] facts =
+        [
+            z.MkEq(z.MkMul(s, d), one), z.MkLt(zero, du), z.MkLe(du, d), z.MkLe(dl, d), z.MkLt(zero, dl),
+            z.MkEq(z.MkMul(sl, dl), one), z.MkEq(z.MkMul(su, du), one),
+        ];
+        session.Refute(session.Within(s, sl, su), facts);
     }
 
     [Fact]
@@ -198,10 +236,18 @@ public class LossGradientLemmas
 
     private sealed class Softmax
     {
+        /// <summary>Everything below: the box, exp's instances, s_j's definition and the endpoints' definitions.</summary>
         public List<BoolExpr> Assumptions { get; } = new();
+        /// <summary>Step (a)'s premises: exp's positivity and product instances and s_j's definition.</summary>
+        public List<BoolExpr> Algebra { get; } = new();
+        /// <summary>Step (b)'s premises: the box and exp's monotonicity instances.</summary>
+        public List<BoolExpr> Order { get; } = new();
         public ArithExpr Probability { get; }
         public ArithExpr Lower { get; }
         public ArithExpr Upper { get; }
+        public ArithExpr Denominator { get; }
+        public ArithExpr LowerDenominator { get; }
+        public ArithExpr UpperDenominator { get; }
 
         public Softmax(ProofSession session, int j, bool wrongLowerShift, bool tight)
         {
@@ -212,7 +258,7 @@ public class LossGradientLemmas
             var zu = session.Reals("zu", Classes);
             var outputs = session.Reals("z", Classes);
             var others = Enumerable.Range(0, Classes).Where(i => i != j).ToArray();
-            for (var i = 0; i < Classes; i++) Assumptions.Add(session.Within(outputs[i], zl[i], zu[i]));
+            for (var i = 0; i < Classes; i++) Order.Add(session.Within(outputs[i], zl[i], zu[i]));
 
             var shifted = others.Select(i => (ArithExpr)z.MkSub(outputs[i], outputs[j])).ToArray();
             // The twin's lower bound uses E(zl_i − zl_j) instead of E(zu_i − zl_j).
@@ -222,23 +268,29 @@ public class LossGradientLemmas
 
             // exp's properties, as instances on the terms used: positivity of every term, monotonicity between each
             // shifted output z_i − z_j and the two bound arguments of class i, and E(z_i − z_j)·E(z_j) = E(z_i).
-            Assumptions.AddRange(arguments.Select(a => z.MkGt(E(a), z.MkReal(0))));
+            var positive = arguments.Select(a => z.MkGt(E(a), z.MkReal(0))).ToArray();
+            Algebra.AddRange(positive);
+            Order.AddRange(positive);
             for (var n = 0; n < others.Length; n++)
             {
-                Assumptions.AddRange(IncreasingInstances(session, E, [upperShifts[n], shifted[n]]));
-                Assumptions.AddRange(IncreasingInstances(session, E, [shifted[n], lowerShifts[n]]));
-                Assumptions.Add(z.MkEq(z.MkMul(E(shifted[n]), E(outputs[j])), E(outputs[others[n]])));
+                Order.AddRange(IncreasingInstances(session, E, [upperShifts[n], shifted[n]]));
+                Order.AddRange(IncreasingInstances(session, E, [shifted[n], lowerShifts[n]]));
+                Algebra.Add(z.MkEq(z.MkMul(E(shifted[n]), E(outputs[j])), E(outputs[others[n]])));
             }
 
             // s_j = E(z_j)/S with S = Σ_i E(z_i) > 0, and the endpoints' divisions, are stated multiplied out (the
             // denominators are positive, so each is equivalent to its quotient form).
             var one = z.MkReal(1);
             Probability = session.Real($"s{j}");
-            Assumptions.Add(z.MkEq(z.MkMul(Probability, session.Sum(outputs.Select(E))), E(outputs[j])));
+            Algebra.Add(z.MkEq(z.MkMul(Probability, session.Sum(outputs.Select(E))), E(outputs[j])));
             var lowerDenominator = z.MkAdd(one, session.Sum(lowerShifts.Select(E)));
             var upperDenominator = z.MkAdd(one, session.Sum(upperShifts.Select(E)));
+            Denominator = z.MkAdd(one, session.Sum(shifted.Select(E)));
+            LowerDenominator = lowerDenominator;
+            UpperDenominator = upperDenominator;
             Lower = session.Real($"sl{j}");
             Upper = session.Real($"su{j}");
+            Assumptions.AddRange(Algebra.Union(Order));
             Assumptions.Add(tight
                 ? z.MkAnd(z.MkEq(z.MkMul(Lower, lowerDenominator), one), z.MkEq(z.MkMul(Upper, upperDenominator), one))
                 : z.MkAnd(z.MkLe(z.MkMul(Lower, lowerDenominator), one), z.MkGe(z.MkMul(Upper, upperDenominator), one)));
