@@ -61,11 +61,16 @@ internal static class GradientRowAccumulator
     {
         var n = sumLower.Length;
         var resolved = KernelPaths.Resolve(path);
-        var done = resolved == KernelPath.Vector512 && n >= Vector512<T>.Count
-            ? Accumulate512(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column)
-            : resolved is KernelPath.Vector512 or KernelPath.Vector256 && n >= Vector256<T>.Count
-                ? Accumulate256(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column)
-                : 0;
+        var wide = resolved == KernelPath.Vector512 && n >= Vector512<T>.Count;
+        var done = wide || resolved is KernelPath.Vector512 or KernelPath.Vector256 && n >= Vector256<T>.Count
+            ? role switch
+            {
+                SampleRole.Clean => ByClip<T, CleanRole>(wide, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column),
+                SampleRole.Poisoned => ByClip<T, PoisonedRole>(wide, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column),
+                SampleRole.Replaced => ByClip<T, ReplacedRole>(wide, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column),
+                _ => ByClip<T, RemovableRole>(wide, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column),
+            }
+            : 0;
         AccumulateScalar(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column, done);
         if (role != SampleRole.Clean)
         {
@@ -74,9 +79,44 @@ internal static class GradientRowAccumulator
         }
     }
 
-    // Each width in its own method, so that each gets the JIT's full inlining budget. Returns the first
-    // coordinate left to the scalar loop.
-    private static int Accumulate512<T>(SampleRole role, in GradientBlock<T> clean, in GradientBlock<T> poisoned, Clip clip, T gamma,
+    // The vector loops are specialised by type parameters (role, clipping, bias or weight block), so that each
+    // instantiation holds only the operations its case performs: the JIT folds the type tests away before it
+    // inlines, and the directed-rounding helpers fit in every loop's inlining budget.
+    private struct CleanRole;
+    private struct PoisonedRole;
+    private struct ReplacedRole;
+    private struct RemovableRole;
+    private struct NoClip;
+    private struct ClampClip;
+    private struct NormClip;
+    private struct BiasBlock;
+    private struct WeightBlock;
+
+    private static int ByClip<T, TRole>(bool wide, in GradientBlock<T> clean, in GradientBlock<T> poisoned, Clip clip, T gamma,
+        Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high, TopKAccumulator<T>? low, int column)
+        where T : IBinaryFloatingPointIeee754<T> => clip switch
+    {
+        Clip.None => ByBlock<T, TRole, NoClip>(wide, clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column),
+        Clip.Clamp => ByBlock<T, TRole, ClampClip>(wide, clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column),
+        _ => ByBlock<T, TRole, NormClip>(wide, clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column),
+    };
+
+    private static int ByBlock<T, TRole, TClip>(bool wide, in GradientBlock<T> clean, in GradientBlock<T> poisoned, T gamma,
+        Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high, TopKAccumulator<T>? low, int column)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        // The poisoned block has the clean block's kind (both are the same coordinates of the same layer).
+        if (clean.IsBias)
+            return wide
+                ? Accumulate512<T, TRole, TClip, BiasBlock>(clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column)
+                : Accumulate256<T, TRole, TClip, BiasBlock>(clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column);
+        return wide
+            ? Accumulate512<T, TRole, TClip, WeightBlock>(clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column)
+            : Accumulate256<T, TRole, TClip, WeightBlock>(clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column);
+    }
+
+    // Returns the first coordinate left to the scalar loop.
+    private static int Accumulate512<T, TRole, TClip, TBlock>(in GradientBlock<T> clean, in GradientBlock<T> poisoned, T gamma,
         Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high, TopKAccumulator<T>? low, int column)
         where T : IBinaryFloatingPointIeee754<T>
     {
@@ -94,37 +134,40 @@ internal static class GradientRowAccumulator
         ref var cu = ref MemoryMarshal.GetReference(clean.Upper);
         ref var pl = ref MemoryMarshal.GetReference(poisoned.Lower);
         ref var pu = ref MemoryMarshal.GetReference(poisoned.Upper);
+        var replacedLower = Vector512.Create(-gamma);
+        var replacedUpper = Vector512.Create(gamma);
         for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
         {
             var at = (nuint)i;
             Vector512<T> wl, wu;
-            if (clean.IsBias) (wl, wu) = (Vector512.LoadUnsafe(ref cl, at), Vector512.LoadUnsafe(ref cu, at));
+            if (typeof(TBlock) == typeof(BiasBlock)) (wl, wu) = (Vector512.LoadUnsafe(ref cl, at), Vector512.LoadUnsafe(ref cu, at));
             else cleanScale.Apply(Vector512.LoadUnsafe(ref cl, at), Vector512.LoadUnsafe(ref cu, at), out wl, out wu);
-            if (clip == Clip.Clamp) clamp.Apply(wl, wu, out wl, out wu);
-            else if (clip == Clip.Norm) cleanFactor.Apply(wl, wu, out wl, out wu);
+            if (typeof(TClip) == typeof(ClampClip)) clamp.Apply(wl, wu, out wl, out wu);
+            else if (typeof(TClip) == typeof(NormClip)) cleanFactor.Apply(wl, wu, out wl, out wu);
             AddDown(Vector512.LoadUnsafe(ref sl, at), wl).StoreUnsafe(ref sl, at);
             AddUp(Vector512.LoadUnsafe(ref su, at), wu).StoreUnsafe(ref su, at);
             Vector512<T> xl = wl, xu = wu;
-            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            if (typeof(TRole) == typeof(ReplacedRole))
             {
-                if (role == SampleRole.Replaced) (xl, xu) = (Vector512.Create(-gamma), Vector512.Create(gamma));
-                else
-                {
-                    if (poisoned.IsBias) (xl, xu) = (Vector512.LoadUnsafe(ref pl, at), Vector512.LoadUnsafe(ref pu, at));
-                    else poisonedScale.Apply(Vector512.LoadUnsafe(ref pl, at), Vector512.LoadUnsafe(ref pu, at), out xl, out xu);
-                    if (clip == Clip.Clamp) clamp.Apply(xl, xu, out xl, out xu);
-                    else if (clip == Clip.Norm) poisonedFactor.Apply(xl, xu, out xl, out xu);
-                }
+                xl = Vector512.Min(replacedLower, wl);
+                xu = Vector512.Max(replacedUpper, wu);
+            }
+            else if (typeof(TRole) == typeof(PoisonedRole))
+            {
+                if (typeof(TBlock) == typeof(BiasBlock)) (xl, xu) = (Vector512.LoadUnsafe(ref pl, at), Vector512.LoadUnsafe(ref pu, at));
+                else poisonedScale.Apply(Vector512.LoadUnsafe(ref pl, at), Vector512.LoadUnsafe(ref pu, at), out xl, out xu);
+                if (typeof(TClip) == typeof(ClampClip)) clamp.Apply(xl, xu, out xl, out xu);
+                else if (typeof(TClip) == typeof(NormClip)) poisonedFactor.Apply(xl, xu, out xl, out xu);
                 xl = Vector512.Min(xl, wl);
                 xu = Vector512.Max(xu, wu);
             }
             AddUp(Vector512.LoadUnsafe(ref mg, at), Vector512.Max(Vector512.Abs(xl), Vector512.Abs(xu))).StoreUnsafe(ref mg, at);
-            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            if (typeof(TRole) == typeof(PoisonedRole) || typeof(TRole) == typeof(ReplacedRole))
             {
                 high!.InsertAt(column + i, AddUp(xu, -wu));
                 low!.InsertAt(column + i, -AddDown(xl, -wl));
             }
-            else if (role == SampleRole.Removable)
+            else if (typeof(TRole) == typeof(RemovableRole))
             {
                 high!.InsertAt(column + i, wl);
                 low!.InsertAt(column + i, -wu);
@@ -133,7 +176,7 @@ internal static class GradientRowAccumulator
         return i;
     }
 
-    private static int Accumulate256<T>(SampleRole role, in GradientBlock<T> clean, in GradientBlock<T> poisoned, Clip clip, T gamma,
+    private static int Accumulate256<T, TRole, TClip, TBlock>(in GradientBlock<T> clean, in GradientBlock<T> poisoned, T gamma,
         Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high, TopKAccumulator<T>? low, int column)
         where T : IBinaryFloatingPointIeee754<T>
     {
@@ -151,37 +194,40 @@ internal static class GradientRowAccumulator
         ref var cu = ref MemoryMarshal.GetReference(clean.Upper);
         ref var pl = ref MemoryMarshal.GetReference(poisoned.Lower);
         ref var pu = ref MemoryMarshal.GetReference(poisoned.Upper);
+        var replacedLower = Vector256.Create(-gamma);
+        var replacedUpper = Vector256.Create(gamma);
         for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
         {
             var at = (nuint)i;
             Vector256<T> wl, wu;
-            if (clean.IsBias) (wl, wu) = (Vector256.LoadUnsafe(ref cl, at), Vector256.LoadUnsafe(ref cu, at));
+            if (typeof(TBlock) == typeof(BiasBlock)) (wl, wu) = (Vector256.LoadUnsafe(ref cl, at), Vector256.LoadUnsafe(ref cu, at));
             else cleanScale.Apply(Vector256.LoadUnsafe(ref cl, at), Vector256.LoadUnsafe(ref cu, at), out wl, out wu);
-            if (clip == Clip.Clamp) clamp.Apply(wl, wu, out wl, out wu);
-            else if (clip == Clip.Norm) cleanFactor.Apply(wl, wu, out wl, out wu);
+            if (typeof(TClip) == typeof(ClampClip)) clamp.Apply(wl, wu, out wl, out wu);
+            else if (typeof(TClip) == typeof(NormClip)) cleanFactor.Apply(wl, wu, out wl, out wu);
             AddDown(Vector256.LoadUnsafe(ref sl, at), wl).StoreUnsafe(ref sl, at);
             AddUp(Vector256.LoadUnsafe(ref su, at), wu).StoreUnsafe(ref su, at);
             Vector256<T> xl = wl, xu = wu;
-            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            if (typeof(TRole) == typeof(ReplacedRole))
             {
-                if (role == SampleRole.Replaced) (xl, xu) = (Vector256.Create(-gamma), Vector256.Create(gamma));
-                else
-                {
-                    if (poisoned.IsBias) (xl, xu) = (Vector256.LoadUnsafe(ref pl, at), Vector256.LoadUnsafe(ref pu, at));
-                    else poisonedScale.Apply(Vector256.LoadUnsafe(ref pl, at), Vector256.LoadUnsafe(ref pu, at), out xl, out xu);
-                    if (clip == Clip.Clamp) clamp.Apply(xl, xu, out xl, out xu);
-                    else if (clip == Clip.Norm) poisonedFactor.Apply(xl, xu, out xl, out xu);
-                }
+                xl = Vector256.Min(replacedLower, wl);
+                xu = Vector256.Max(replacedUpper, wu);
+            }
+            else if (typeof(TRole) == typeof(PoisonedRole))
+            {
+                if (typeof(TBlock) == typeof(BiasBlock)) (xl, xu) = (Vector256.LoadUnsafe(ref pl, at), Vector256.LoadUnsafe(ref pu, at));
+                else poisonedScale.Apply(Vector256.LoadUnsafe(ref pl, at), Vector256.LoadUnsafe(ref pu, at), out xl, out xu);
+                if (typeof(TClip) == typeof(ClampClip)) clamp.Apply(xl, xu, out xl, out xu);
+                else if (typeof(TClip) == typeof(NormClip)) poisonedFactor.Apply(xl, xu, out xl, out xu);
                 xl = Vector256.Min(xl, wl);
                 xu = Vector256.Max(xu, wu);
             }
             AddUp(Vector256.LoadUnsafe(ref mg, at), Vector256.Max(Vector256.Abs(xl), Vector256.Abs(xu))).StoreUnsafe(ref mg, at);
-            if (role is SampleRole.Poisoned or SampleRole.Replaced)
+            if (typeof(TRole) == typeof(PoisonedRole) || typeof(TRole) == typeof(ReplacedRole))
             {
                 high!.InsertAt(column + i, AddUp(xu, -wu));
                 low!.InsertAt(column + i, -AddDown(xl, -wl));
             }
-            else if (role == SampleRole.Removable)
+            else if (typeof(TRole) == typeof(RemovableRole))
             {
                 high!.InsertAt(column + i, wl);
                 low!.InsertAt(column + i, -wu);

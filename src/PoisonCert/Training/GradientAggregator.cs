@@ -29,6 +29,7 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     private readonly ThreatModel _threat;
     private readonly GradientClipping? _clipping;
     private readonly RowTask[] _tasks;
+    private readonly RowTask[][] _groups;
     private readonly int _maxDegreeOfParallelism;
     private readonly ThreadLocal<Scratch> _scratch;
 
@@ -37,6 +38,18 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     /// (2 × k × width values) and work rows stay in the first-level cache while every sample streams through.
     /// </summary>
     internal const int BlockWidth = 100000;
+
+    /// <summary>
+    /// Weight rows of one layer processed together, sample by sample: the rows share the sample's layer-input
+    /// boxes, so each is read from memory once per group instead of once per row (the per-sample input rows of a
+    /// batch are megabytes, the rows' sums and top-k slots stay in the second-level cache). Every coordinate's
+    /// operations and their order are unchanged, so the result is the same bits for any group size. A group holds
+    /// at most <see cref="MaxRowsPerGroup"/> rows and at most <see cref="GroupStateBytes"/> of running state (three
+    /// sums and 2k top-k slots per coordinate).
+    /// </summary>
+    internal const int MaxRowsPerGroup = 8;
+
+    internal const int GroupStateBytes = 512 * 1024;
 
     public GradientAggregator(NetworkArchitecture architecture, ThreatModel threat, GradientClipping? clipping, int maxDegreeOfParallelism)
     {
@@ -56,7 +69,20 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
                 tasks.Add(new RowTask(l, -1, column, layer.BiasOffset + column, Math.Min(BlockWidth, layer.Outputs - column), budget));
         }
         _tasks = [.. tasks];
-        _scratch = new ThreadLocal<Scratch>(() => new Scratch(BlockWidth));
+        var groups = new List<RowTask[]>();
+        var rowBytes = (long)Math.Min(BlockWidth, architecture.Layers.Max(l => l.Inputs)) * (3 + 2 * budget) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        var rowsPerGroup = (int)Math.Clamp(GroupStateBytes / rowBytes, 1, MaxRowsPerGroup);
+        for (var t = 0; t < _tasks.Length;)
+        {
+            var end = t + 1;
+            while (end < _tasks.Length && end - t < rowsPerGroup && _tasks[end].Row >= 0 && _tasks[t].Row >= 0
+                   && _tasks[end].Layer == _tasks[t].Layer && _tasks[end].Column == _tasks[t].Column) end++;
+            groups.Add(_tasks[t..end]);
+            t = end;
+        }
+        _groups = [.. groups];
+        var scratchWidth = _groups.Max(g => g.Length * g[0].Width);
+        _scratch = new ThreadLocal<Scratch>(() => new Scratch(scratchWidth));
     }
 
     /// <summary>
@@ -70,26 +96,23 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     {
         var context = new Context(clean, poisoned, cleanFactors, poisonedFactors, clean.Count);
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism };
-        Parallel.For(0, _tasks.Length, options, t =>
-        {
-            var task = _tasks[t];
-            Process(task, context, _scratch.Value!, deltaLower.AsSpan(task.Offset, task.Width), deltaUpper.AsSpan(task.Offset, task.Width));
-        });
+        Parallel.For(0, _groups.Length, options, g => Process(_groups[g], context, _scratch.Value!, deltaLower, deltaUpper));
     }
 
     private sealed record Context(IntervalNetwork<T> Clean, IntervalNetwork<T>? Poisoned, ClipFactors<T>? CleanFactors, ClipFactors<T>? PoisonedFactors, int Count);
 
-    private void Process(RowTask task, Context context, Scratch s, Span<T> lower, Span<T> upper)
+    private void Process(RowTask[] group, Context context, Scratch s, T[] deltaLower, T[] deltaUpper)
     {
-        var width = task.Width;
-        var sumLower = s.SumLower.AsSpan(0, width);
-        var sumUpper = s.SumUpper.AsSpan(0, width);
-        var magnitude = s.Magnitude.AsSpan(0, width);
-        sumLower.Clear();
-        sumUpper.Clear();
-        magnitude.Clear();
-        task.High?.Reset();
-        task.Low?.Reset();
+        var width = group[0].Width;
+        var rows = group.Length;
+        s.SumLower.AsSpan(0, rows * width).Clear();
+        s.SumUpper.AsSpan(0, rows * width).Clear();
+        s.Magnitude.AsSpan(0, rows * width).Clear();
+        foreach (var task in group)
+        {
+            task.High?.Reset();
+            task.Low?.Reset();
+        }
         var trusted = Math.Min(_threat.TrustedPerBatch, context.Count);
         var gamma = _clipping is { } c ? T.CreateTruncating(c.Bound) : T.Zero;
         var clip = _clipping?.Kind switch
@@ -98,18 +121,29 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
             ClipKind.Norm => GradientRowAccumulator.Clip.Norm,
             _ => GradientRowAccumulator.Clip.None,
         };
-        var poisonedRole = task.High is null ? SampleRole.Clean
+        var poisonedRole = group[0].High is null ? SampleRole.Clean
             : _threat.IsRemoval ? SampleRole.Removable
             : _threat.IsUnbounded ? SampleRole.Replaced
             : SampleRole.Poisoned;
-        var clean = new TrackView(_architecture, context.Clean, context.CleanFactors, task);
-        var poisoned = poisonedRole == SampleRole.Poisoned ? new TrackView(_architecture, context.Poisoned!, context.PoisonedFactors, task) : clean;
+        var clean = new TrackView(_architecture, context.Clean, context.CleanFactors, group[0]);
+        var poisoned = poisonedRole == SampleRole.Poisoned ? new TrackView(_architecture, context.Poisoned!, context.PoisonedFactors, group[0]) : clean;
         for (var i = 0; i < context.Count; i++)
         {
             var role = i < trusted ? SampleRole.Clean : poisonedRole;
-            GradientRowAccumulator.Accumulate(role, clean.Block(i), poisoned.Block(i), clip, gamma, sumLower, sumUpper, magnitude, task.High, task.Low, 0, KernelPath.Automatic);
+            for (var r = 0; r < rows; r++)
+            {
+                var task = group[r];
+                GradientRowAccumulator.Accumulate(role, clean.Block(i, task.Row), poisoned.Block(i, task.Row), clip, gamma,
+                    s.SumLower.AsSpan(r * width, width), s.SumUpper.AsSpan(r * width, width), s.Magnitude.AsSpan(r * width, width),
+                    task.High, task.Low, 0, KernelPath.Automatic);
+            }
         }
-        Finish(task, context.Count, sumLower, sumUpper, magnitude, s, lower, upper);
+        for (var r = 0; r < rows; r++)
+        {
+            var task = group[r];
+            Finish(task, context.Count, s.SumLower.AsSpan(r * width, width), s.SumUpper.AsSpan(r * width, width), s.Magnitude.AsSpan(r * width, width),
+                s, deltaLower.AsSpan(task.Offset, width), deltaUpper.AsSpan(task.Offset, width));
+        }
     }
 
     private void Finish(RowTask task, int count, Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, Scratch s, Span<T> lower, Span<T> upper)
@@ -167,7 +201,7 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     {
         private readonly ReadOnlySpan<T> _gLower, _gUpper, _hLower, _hUpper;
         private readonly T[]? _factorLower, _factorUpper;
-        private readonly int _outputs, _inputs, _row, _column, _width;
+        private readonly int _outputs, _inputs, _column, _width;
 
         public TrackView(NetworkArchitecture architecture, IntervalNetwork<T> track, ClipFactors<T>? factors, RowTask task)
         {
@@ -177,16 +211,17 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
             _hLower = track.LayerInputLower(task.Layer);
             _hUpper = track.LayerInputUpper(task.Layer);
             (_factorLower, _factorUpper) = (factors?.Lower, factors?.Upper);
-            (_outputs, _inputs, _row, _column, _width) = (layer.Outputs, layer.Inputs, task.Row, task.Column, task.Width);
+            (_outputs, _inputs, _column, _width) = (layer.Outputs, layer.Inputs, task.Column, task.Width);
         }
 
-        public GradientBlock<T> Block(int i)
+        /// <summary>Sample <paramref name="i"/>'s block of weight row <paramref name="row"/> (−1: the bias).</summary>
+        public GradientBlock<T> Block(int i, int row)
         {
             var (factorLower, factorUpper) = _factorLower is null ? (T.One, T.One) : (_factorLower[i], _factorUpper![i]);
-            if (_row < 0)
+            if (row < 0)
                 return new GradientBlock<T>(_gLower.Slice(i * _outputs + _column, _width), _gUpper.Slice(i * _outputs + _column, _width),
                     T.One, T.One, isBias: true, factorLower, factorUpper);
-            var g = i * _outputs + _row;
+            var g = i * _outputs + row;
             var h = i * _inputs + _column;
             return new GradientBlock<T>(_hLower.Slice(h, _width), _hUpper.Slice(h, _width), _gLower[g], _gUpper[g], isBias: false, factorLower, factorUpper);
         }
