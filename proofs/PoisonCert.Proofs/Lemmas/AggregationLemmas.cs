@@ -199,6 +199,108 @@ public class AggregationLemmas
         session.Refute(session.Within(sum, lower, upper), assumptions);
     }
 
+    // ---- The bound's own nearest-rounded sums and differences (B = 3, k = 1 and 2) ----
+    // The fused kernel forms the clean-endpoint sum S = fl(Σ wu_i), the magnitude sum M = fl(Σ mag_i) and the
+    // differences d_i = fl(xu_i − wu_i) ≥ 0 (xu_i ≥ wu_i the hull's upper endpoint) rounded to NEAREST; the engine's
+    // upper numerator is N = S + (1 + 2u)·H + 2γ/(1 − γ)·M, with H ≥ the sum of the k largest d_i (the accumulator's
+    // outward sum) and γ = γ_B. Claim: N ≥ Σ wu_i + Σ_{i∈P} (xu_i − wu_i) + γ·Σ mag_i for every set P of at most k
+    // samples: the exact rule's numerator (BoundedAggregation above) plus the program's summation error
+    // (FloatSum above). The lower side is the mirror image. Premises: |wu_i| ≤ mag_i; |S − Σ wu_i| ≤ γ·Σ mag_i and
+    // |M − Σ mag_i| ≤ γ·Σ mag_i (FloatSum: a float sum of three terms in any order, the kernel's order among
+    // them, is within γ_2 ≤ γ_3 of Σ mag); and (1), proved here: one rounding of a difference,
+    // x = d·(1 + δ), |δ| ≤ u, d ≥ 0 ⇒ x ≤ (1 + 2u)·d. Part (2) is then linear, one query per set P.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void NearestRoundedBoundSums_WithScaledDifferencesAndDoubledErrorTerm_CoverExactRule(int budget)
+    {
+        using var session = new ProofSession();
+        var z = session.Context;
+        var model = RoundingModel.Single(session);
+        ArithExpr x = session.Real("x"), d = session.Real("d"), delta = session.Real("delta");
+        var scale = z.MkAdd(z.MkReal(1), z.MkMul(z.MkReal(2), model.UnitRoundoff));
+        session.Prove(z.MkLe(x, z.MkMul(scale, d)),
+            [session.RoundingError(delta, model.UnitRoundoff), z.MkGe(d, z.MkReal(0)), z.MkEq(x, z.MkMul(d, z.MkAdd(z.MkReal(1), delta)))]);
+        var setup = new OwnSums(session, model, budget, differenceScale: scale, errorTerms: 2, exactDifferences: false);
+        foreach (var poisoned in Subsets(OwnSums.Size, budget))
+            session.Prove(setup.Covers(poisoned), setup.Assumptions);
+    }
+
+    // Differences summed unscaled: with x = d(1 + δ) exactly, the top-k sum of the rounded d can fall short.
+    [Fact]
+    public void NearestRoundedBoundSums_WithoutDifferenceScaling_IsRefuted()
+    {
+        using var session = new ProofSession();
+        var setup = new OwnSums(session, RoundingModel.Single(session), 1, differenceScale: session.Context.MkReal(1), errorTerms: 2, exactDifferences: true);
+        session.Refute(setup.Covers([0]), setup.Assumptions);
+    }
+
+    // One error term only (the program's), so the bound's own summation error is not covered.
+    [Fact]
+    public void NearestRoundedBoundSums_WithSingleErrorTerm_IsRefuted()
+    {
+        using var session = new ProofSession();
+        var z = session.Context;
+        var model = RoundingModel.Single(session);
+        var scale = z.MkAdd(z.MkReal(1), z.MkMul(z.MkReal(2), model.UnitRoundoff));
+        var setup = new OwnSums(session, model, 1, differenceScale: scale, errorTerms: 1, exactDifferences: false);
+        session.Refute(setup.Covers([0]), setup.Assumptions);
+    }
+
+    private sealed class OwnSums
+    {
+        public const int Size = 3;
+        private readonly ProofSession _session;
+        private readonly ArithExpr[] _clean, _hull, _magnitude;
+        private readonly ArithExpr _gamma, _numerator;
+        public List<BoolExpr> Assumptions { get; } = new();
+
+        public OwnSums(ProofSession session, RoundingModel model, int budget, ArithExpr differenceScale, int errorTerms, bool exactDifferences)
+        {
+            _session = session;
+            var z = session.Context;
+            var zero = z.MkReal(0);
+            var one = z.MkReal(1);
+            _clean = session.Reals("wu", Size);
+            _hull = session.Reals("xu", Size);
+            _magnitude = session.Reals("mag", Size);
+            var differences = session.Reals("d", Size);
+            var u = model.UnitRoundoff;
+            var three = z.MkReal(Size);
+            _gamma = z.MkDiv(z.MkMul(three, u), z.MkSub(one, z.MkMul(three, u)));
+            var magnitudeSum = session.Sum(_magnitude);
+            for (var i = 0; i < Size; i++)
+            {
+                Assumptions.Add(z.MkGe(_hull[i], _clean[i]));
+                Assumptions.Add(z.MkLe(session.Abs(_clean[i]), _magnitude[i]));
+                Assumptions.Add(z.MkGe(differences[i], zero));
+                var exact = z.MkSub(_hull[i], _clean[i]);
+                if (exactDifferences)
+                {
+                    var delta = session.Real($"delta{i}");
+                    Assumptions.Add(session.RoundingError(delta, u));
+                    Assumptions.Add(z.MkEq(exact, z.MkMul(differences[i], z.MkAdd(one, delta))));
+                }
+                else Assumptions.Add(z.MkLe(exact, z.MkMul(z.MkAdd(one, z.MkMul(z.MkReal(2), u)), differences[i]))); // part (1)
+            }
+            ArithExpr cleanSum = session.Real("S"), roundedMagnitude = session.Real("M"), top = session.Real("H");
+            Assumptions.Add(z.MkLe(session.Abs(z.MkSub(cleanSum, session.Sum(_clean))), z.MkMul(_gamma, magnitudeSum)));
+            Assumptions.Add(z.MkLe(session.Abs(z.MkSub(roundedMagnitude, magnitudeSum)), z.MkMul(_gamma, magnitudeSum)));
+            foreach (var chosen in Subsets(Size, budget))
+                Assumptions.Add(z.MkGe(top, session.Sum(chosen.Select(i => differences[i]))));
+            var errorFactor = z.MkDiv(z.MkMul(z.MkReal(errorTerms), _gamma), z.MkSub(one, _gamma));
+            _numerator = z.MkAdd(cleanSum, z.MkMul(differenceScale, top), z.MkMul(errorFactor, roundedMagnitude));
+        }
+
+        public BoolExpr Covers(int[] poisoned)
+        {
+            var z = _session.Context;
+            var required = z.MkAdd(_session.Sum(_clean), _session.Sum(poisoned.Select(i => (ArithExpr)z.MkSub(_hull[i], _clean[i]))),
+                z.MkMul(_gamma, _session.Sum(_magnitude)));
+            return z.MkGe(_numerator, required);
+        }
+    }
+
     // |c − r| ≤ γ_1·|r| for c a relative-only rounding of r.
     private static BoolExpr RelativeRoundingBound(ProofSession session, RoundingModel model, ArithExpr exact, ArithExpr rounded)
     {

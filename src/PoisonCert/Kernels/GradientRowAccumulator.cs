@@ -47,9 +47,16 @@ internal readonly ref struct GradientBlock<T> where T : IBinaryFloatingPointIeee
 /// The fused inner loop of the certified aggregation: in ONE pass over a block of coordinates it forms a sample's
 /// clean (and poisoned) gradient boxes, clips them, adds the clean box to the running sums, the widest admissible
 /// box's magnitude to the running Σ|g|, and the poisoned-minus-clean differences (or the removable endpoints) to
-/// the top-k accumulators. Each step is the operator the separate kernels use (sign-case scale, clamp, interval
-/// scale, outward-rounded sums, hull, endpoint differences), so the result equals the unfused sequence bit for bit
-/// and every path (Vector512, Vector256, scalar) gives the same bits.
+/// the top-k accumulators. The boxes are formed by the operators the separate kernels use (sign-case scale,
+/// clamp, interval scale, hull), each enclosing its exact result.
+/// <para>
+/// The running sums, the magnitude sum and the differences are rounded to NEAREST, not outward: their rounding
+/// error is accounted for a priori by the caller (<c>Training.GradientAggregator</c>): a recursive sum of B terms
+/// is within γ_(B−1)·Σ|terms| of the exact sum, and a difference d = fl(x − w) ≥ 0 of the hull's upper endpoint
+/// and the clean one satisfies x − w ≤ d·(1 + 2u) (standard model, no absolute term: a sum or difference that
+/// is subnormal is exact). One IEEE operation per step is also what makes every path (Vector512, Vector256,
+/// scalar) give the same bits.
+/// </para>
 /// </summary>
 internal static class GradientRowAccumulator
 {
@@ -144,8 +151,8 @@ internal static class GradientRowAccumulator
             else cleanScale.Apply(Vector512.LoadUnsafe(ref cl, at), Vector512.LoadUnsafe(ref cu, at), out wl, out wu);
             if (typeof(TClip) == typeof(ClampClip)) clamp.Apply(wl, wu, out wl, out wu);
             else if (typeof(TClip) == typeof(NormClip)) cleanFactor.Apply(wl, wu, out wl, out wu);
-            AddDown(Vector512.LoadUnsafe(ref sl, at), wl).StoreUnsafe(ref sl, at);
-            AddUp(Vector512.LoadUnsafe(ref su, at), wu).StoreUnsafe(ref su, at);
+            (Vector512.LoadUnsafe(ref sl, at) + wl).StoreUnsafe(ref sl, at);
+            (Vector512.LoadUnsafe(ref su, at) + wu).StoreUnsafe(ref su, at);
             Vector512<T> xl = wl, xu = wu;
             if (typeof(TRole) == typeof(ReplacedRole))
             {
@@ -161,11 +168,11 @@ internal static class GradientRowAccumulator
                 xl = Vector512.Min(xl, wl);
                 xu = Vector512.Max(xu, wu);
             }
-            AddUp(Vector512.LoadUnsafe(ref mg, at), Vector512.Max(Vector512.Abs(xl), Vector512.Abs(xu))).StoreUnsafe(ref mg, at);
+            (Vector512.LoadUnsafe(ref mg, at) + Vector512.Max(Vector512.Abs(xl), Vector512.Abs(xu))).StoreUnsafe(ref mg, at);
             if (typeof(TRole) == typeof(PoisonedRole) || typeof(TRole) == typeof(ReplacedRole))
             {
-                high!.InsertAt(column + i, AddUp(xu, -wu));
-                low!.InsertAt(column + i, -AddDown(xl, -wl));
+                high!.InsertAt(column + i, xu - wu);
+                low!.InsertAt(column + i, wl - xl);
             }
             else if (typeof(TRole) == typeof(RemovableRole))
             {
@@ -204,8 +211,8 @@ internal static class GradientRowAccumulator
             else cleanScale.Apply(Vector256.LoadUnsafe(ref cl, at), Vector256.LoadUnsafe(ref cu, at), out wl, out wu);
             if (typeof(TClip) == typeof(ClampClip)) clamp.Apply(wl, wu, out wl, out wu);
             else if (typeof(TClip) == typeof(NormClip)) cleanFactor.Apply(wl, wu, out wl, out wu);
-            AddDown(Vector256.LoadUnsafe(ref sl, at), wl).StoreUnsafe(ref sl, at);
-            AddUp(Vector256.LoadUnsafe(ref su, at), wu).StoreUnsafe(ref su, at);
+            (Vector256.LoadUnsafe(ref sl, at) + wl).StoreUnsafe(ref sl, at);
+            (Vector256.LoadUnsafe(ref su, at) + wu).StoreUnsafe(ref su, at);
             Vector256<T> xl = wl, xu = wu;
             if (typeof(TRole) == typeof(ReplacedRole))
             {
@@ -221,11 +228,11 @@ internal static class GradientRowAccumulator
                 xl = Vector256.Min(xl, wl);
                 xu = Vector256.Max(xu, wu);
             }
-            AddUp(Vector256.LoadUnsafe(ref mg, at), Vector256.Max(Vector256.Abs(xl), Vector256.Abs(xu))).StoreUnsafe(ref mg, at);
+            (Vector256.LoadUnsafe(ref mg, at) + Vector256.Max(Vector256.Abs(xl), Vector256.Abs(xu))).StoreUnsafe(ref mg, at);
             if (typeof(TRole) == typeof(PoisonedRole) || typeof(TRole) == typeof(ReplacedRole))
             {
-                high!.InsertAt(column + i, AddUp(xu, -wu));
-                low!.InsertAt(column + i, -AddDown(xl, -wl));
+                high!.InsertAt(column + i, xu - wu);
+                low!.InsertAt(column + i, wl - xl);
             }
             else if (typeof(TRole) == typeof(RemovableRole))
             {
@@ -254,8 +261,8 @@ internal static class GradientRowAccumulator
             else cleanScale.Apply(clean.Lower[i], clean.Upper[i], out wl, out wu);
             if (clip == Clip.Clamp) clamp.Apply(wl, wu, out wl, out wu);
             else if (clip == Clip.Norm) cleanFactor.Apply(wl, wu, out wl, out wu);
-            sumLower[i] = Numerics.Rounding.AddDown(sumLower[i], wl);
-            sumUpper[i] = Numerics.Rounding.AddUp(sumUpper[i], wu);
+            sumLower[i] += wl;
+            sumUpper[i] += wu;
             T xl = wl, xu = wu;
             if (role is SampleRole.Poisoned or SampleRole.Replaced)
             {
@@ -270,11 +277,11 @@ internal static class GradientRowAccumulator
                 xl = T.Min(xl, wl);
                 xu = T.Max(xu, wu);
             }
-            magnitude[i] = Numerics.Rounding.AddUp(magnitude[i], T.Max(T.Abs(xl), T.Abs(xu)));
+            magnitude[i] += T.Max(T.Abs(xl), T.Abs(xu));
             if (role is SampleRole.Poisoned or SampleRole.Replaced)
             {
-                high!.InsertAt(column + i, Numerics.Rounding.AddUp(xu, -wu));
-                low!.InsertAt(column + i, -Numerics.Rounding.AddDown(xl, -wl));
+                high!.InsertAt(column + i, xu - wu);
+                low!.InsertAt(column + i, wl - xl);
             }
             else if (role == SampleRole.Removable)
             {

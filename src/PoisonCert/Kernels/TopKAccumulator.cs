@@ -21,7 +21,9 @@ namespace PoisonCert.Kernels;
 /// <para>
 /// Cost: each row costs one compare per vector of coordinates once the slots are full (values that do not beat
 /// the current k-th best of any lane are skipped; a value EQUAL to the k-th best leaves the kept multiset unchanged,
-/// so ties are skipped too — frequent for the zero differences of inactive units), and k compare-exchanges otherwise.
+/// so ties are skipped too — frequent for the zero differences of inactive units), and otherwise, in the fused
+/// kernels' vector insertion, one compare-exchange per slot from the bottom up to the highest slot any lane's
+/// value reaches.
 /// </para>
 /// </summary>
 public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
@@ -126,28 +128,40 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
     internal void InsertAt(int coordinate, Vector512<T> candidate)
     {
         ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
-        if (Vector512.GreaterThanOrEqualAll(Vector512.LoadUnsafe(ref kept, (nuint)((_k - 1) * _width + coordinate)), candidate)) return;
-        for (var slot = 0; slot < _k; slot++)
+        var offset = (nuint)((_k - 1) * _width + coordinate);
+        var current = Vector512.LoadUnsafe(ref kept, offset);
+        if (Vector512.GreaterThanOrEqualAll(current, candidate)) return;
+        // From the bottom up: new[s] = min(kept[s − 1], max(kept[s], c)); once c ≤ kept[s − 1] in every lane, the
+        // slots above are unchanged.
+        for (var slot = _k - 1; slot > 0; slot--)
         {
-            var offset = (nuint)(slot * _width + coordinate);
-            var current = Vector512.LoadUnsafe(ref kept, offset);
-            Vector512.Max(current, candidate).StoreUnsafe(ref kept, offset);
-            candidate = Vector512.Min(current, candidate);
+            var aboveOffset = offset - (nuint)_width;
+            var above = Vector512.LoadUnsafe(ref kept, aboveOffset);
+            Vector512.Min(above, Vector512.Max(current, candidate)).StoreUnsafe(ref kept, offset);
+            if (Vector512.GreaterThanOrEqualAll(above, candidate)) return;
+            (offset, current) = (aboveOffset, above);
         }
+        Vector512.Max(current, candidate).StoreUnsafe(ref kept, offset);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void InsertAt(int coordinate, Vector256<T> candidate)
     {
         ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
-        if (Vector256.GreaterThanOrEqualAll(Vector256.LoadUnsafe(ref kept, (nuint)((_k - 1) * _width + coordinate)), candidate)) return;
-        for (var slot = 0; slot < _k; slot++)
+        var offset = (nuint)((_k - 1) * _width + coordinate);
+        var current = Vector256.LoadUnsafe(ref kept, offset);
+        if (Vector256.GreaterThanOrEqualAll(current, candidate)) return;
+        // From the bottom up: new[s] = min(kept[s − 1], max(kept[s], c)); once c ≤ kept[s − 1] in every lane, the
+        // slots above are unchanged.
+        for (var slot = _k - 1; slot > 0; slot--)
         {
-            var offset = (nuint)(slot * _width + coordinate);
-            var current = Vector256.LoadUnsafe(ref kept, offset);
-            Vector256.Max(current, candidate).StoreUnsafe(ref kept, offset);
-            candidate = Vector256.Min(current, candidate);
+            var aboveOffset = offset - (nuint)_width;
+            var above = Vector256.LoadUnsafe(ref kept, aboveOffset);
+            Vector256.Min(above, Vector256.Max(current, candidate)).StoreUnsafe(ref kept, offset);
+            if (Vector256.GreaterThanOrEqualAll(above, candidate)) return;
+            (offset, current) = (aboveOffset, above);
         }
+        Vector256.Max(current, candidate).StoreUnsafe(ref kept, offset);
     }
 
     internal void InsertAt(int coordinate, T candidate)

@@ -14,11 +14,14 @@ namespace PoisonCert.Training;
 ///   unbounded:             the same with iwp(i) = [−γ, γ] (per-sample gradients are clamped to ±γ)
 ///   removal:               Δᵤ = max over k' ≤ k of [Σ_all wpᵤ(i) − (k' smallest wpᵤ(i), i untrusted) + E] / (B − k')
 ///                          Δₗ = min over k' ≤ k of [Σ_all wpₗ(i) − (k' largest  wpₗ(i), i untrusted) − E] / (B − k')
-///   E = γ_B·Σᵢ mag(i) + B·η, mag(i) = max |endpoint| of the widest admissible box of sample i
+///   E = 2γ_B/(1 − γ_B)·fl(Σᵢ mag(i)) + B·η, mag(i) = max |endpoint| of the widest admissible box of sample i
 /// </code>
+/// The per-coordinate sums over samples (Σ wp, Σ mag) and the differences iwp(i) − wp(i) are rounded to nearest in
+/// the fused kernel (one IEEE operation each, instead of an outward-rounded one); E covers both the program's float
+/// summation and those sums' own rounding, and the top-k sums of differences are scaled by 1 + 2u (outward).
 /// iwp(i) is replaced by hull(iwp(i), wp(i)) so that the differences have a fixed sign (a hull of enclosures is an
-/// enclosure), which also covers "fewer than k poisoned". E covers the program's float summation of the B
-/// per-sample gradients in ANY order, fused or not (Higham (3.5): γ_B·Σ|xᵢyᵢ| + B·η for the weight-gradient
+/// enclosure), which also covers "fewer than k poisoned". The program's float summation of the B per-sample
+/// gradients in ANY order, fused or not, is within γ_B·Σ|xᵢyᵢ| + B·η (Higham (3.5) for the weight-gradient
 /// product over the batch; a plain sum of B terms needs only γ_(B−1)). All sums run in sample order per coordinate,
 /// and the top-k result does not depend on order, so the result is the same for any thread count.
 /// (AggregationLemmas prove these rules for small batches.)
@@ -149,9 +152,15 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     private void Finish(RowTask task, int count, Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, Scratch s, Span<T> lower, Span<T> upper)
     {
         var width = task.Width;
+        // magnitude[c] is the nearest-rounded M = fl(Σᵢ mag(i)) ≥ (1 − γ_B)·Σᵢ mag(i). E = 2γ_B/(1 − γ_B)·M + B·η
+        // covers the program's float sum of the batch (γ_B·Σ mag + B·η) and the error of this bound's own
+        // nearest-rounded sums of the endpoints (γ_(B−1)·Σ|endpoint| ≤ γ_B·Σ mag).
         var gamma = ErrorBounds.Gamma<T>(count);
+        var factor = Rounding.DivUp(Rounding.MulUp(T.CreateTruncating(2), gamma), Rounding.SubDown(T.One, gamma));
         var underflow = Rounding.MulUp(T.CreateChecked(count), T.Epsilon);
-        for (var c = 0; c < width; c++) magnitude[c] = Rounding.AddUp(Rounding.MulUp(gamma, magnitude[c]), underflow); // E
+        for (var c = 0; c < width; c++) magnitude[c] = Rounding.AddUp(Rounding.MulUp(factor, magnitude[c]), underflow); // E
+        // The top-k sums are of nearest-rounded differences d ≥ 0; the exact differences are ≤ d·(1 + 2u).
+        var differenceFactor = T.One + T.CreateTruncating(2) * ErrorBounds.UnitRoundoff<T>(); // exact: 1 + 2u is a float
         var highSum = s.HighSum.AsSpan(0, width);
         var lowSum = s.LowSum.AsSpan(0, width);
         if (!_threat.IsRemoval)
@@ -169,8 +178,10 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
             var batch = T.CreateChecked(count);
             for (var c = 0; c < width; c++)
             {
-                lower[c] = Rounding.DivDown(Rounding.SubDown(Rounding.AddDown(sumLower[c], lowSum[c]), magnitude[c]), batch);
-                upper[c] = Rounding.DivUp(Rounding.AddUp(Rounding.AddUp(sumUpper[c], highSum[c]), magnitude[c]), batch);
+                var poisonLower = Rounding.MulDown(lowSum[c], differenceFactor);   // lowSum ≤ 0
+                var poisonUpper = Rounding.MulUp(highSum[c], differenceFactor);    // highSum ≥ 0
+                lower[c] = Rounding.DivDown(Rounding.SubDown(Rounding.AddDown(sumLower[c], poisonLower), magnitude[c]), batch);
+                upper[c] = Rounding.DivUp(Rounding.AddUp(Rounding.AddUp(sumUpper[c], poisonUpper), magnitude[c]), batch);
             }
             return;
         }
