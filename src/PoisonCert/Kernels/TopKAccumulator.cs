@@ -89,7 +89,20 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
         if (count < 0 || count > _k) throw new ArgumentOutOfRangeException(nameof(count), count, $"The count must lie in [0, {_k}].");
         if (result.Length != _width) throw new ArgumentException($"Expected {_width} values, got {result.Length}.", nameof(result));
         var slots = (int)Math.Min(count, _rowsSeen);
-        for (var c = 0; c < _width; c++)
+        var first = 0;
+        if (KernelPaths.Resolve(_path) == KernelPath.Vector512)
+        {
+            // Lane for lane the scalar loop below (the vector AddUp is bit-identical to Rounding.AddUp).
+            ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+            for (; first <= _width - Vector512<T>.Count; first += Vector512<T>.Count)
+            {
+                var total = Vector512<T>.Zero;
+                for (var slot = 0; slot < slots; slot++)
+                    total = VectorDirectedRounding.AddUp(total, Vector512.LoadUnsafe(ref kept, (nuint)(slot * _width + first)));
+                (_smallest ? -total : total).CopyTo(result.Slice(first));
+            }
+        }
+        for (var c = first; c < _width; c++)
         {
             var total = T.Zero;
             // Stored values are negated for the smallest: Σ(−v) rounded up is −(Σ v rounded down).

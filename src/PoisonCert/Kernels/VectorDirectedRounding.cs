@@ -108,6 +108,40 @@ public static class VectorDirectedRounding
         return Vector512.ConditionalSelect(zero, Vector512<T>.Zero, result);
     }
 
+    /// <summary>Lane-wise <see cref="Rounding.DivDown{T}"/>(a, b) for a finite b &gt; 0, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> DivDownByPositive<T>(Vector512<T> a, T b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var divisor = Vector512.Create(b);
+        var quotient = a / divisor;
+        var safe = Vector512.Create(Rounding.ResidualSafeMagnitude<T>());
+        // a − quotient·b is exact away from underflow; with b > 0, a/b < quotient exactly when it is negative.
+        var step = Vector512.LessThan(Fma(-quotient, divisor, a), Vector512<T>.Zero)
+            | Vector512.LessThan(Vector512.Abs(quotient), safe) | Vector512.LessThan(Vector512.Abs(a), safe);
+        var result = Vector512.ConditionalSelect(step, VectorRounding.NextDown(quotient), quotient);
+        // Zero and non-finite quotients are returned as they are, except +∞ (an overflow), which becomes MaxValue.
+        var special = Vector512.Equals(a, Vector512<T>.Zero) | ~Vector512.IsFinite(quotient);
+        var specialValue = Vector512.ConditionalSelect(Vector512.Equals(quotient, Vector512.Create(T.PositiveInfinity)),
+            Vector512.Create(Finite<T>.Max), quotient);
+        return Vector512.ConditionalSelect(special, specialValue, result);
+    }
+
+    /// <summary>Lane-wise <see cref="Rounding.DivUp{T}"/>(a, b) for a finite b &gt; 0, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> DivUpByPositive<T>(Vector512<T> a, T b) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var divisor = Vector512.Create(b);
+        var quotient = a / divisor;
+        var safe = Vector512.Create(Rounding.ResidualSafeMagnitude<T>());
+        var step = Vector512.GreaterThan(Fma(-quotient, divisor, a), Vector512<T>.Zero)
+            | Vector512.LessThan(Vector512.Abs(quotient), safe) | Vector512.LessThan(Vector512.Abs(a), safe);
+        var result = Vector512.ConditionalSelect(step, VectorRounding.NextUp(quotient), quotient);
+        var special = Vector512.Equals(a, Vector512<T>.Zero) | ~Vector512.IsFinite(quotient);
+        var specialValue = Vector512.ConditionalSelect(Vector512.Equals(quotient, Vector512.Create(T.NegativeInfinity)),
+            Vector512.Create(-Finite<T>.Max), quotient);
+        return Vector512.ConditionalSelect(special, specialValue, result);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> TwoSumError<T>(Vector512<T> a, Vector512<T> b, Vector512<T> sum) where T : IBinaryFloatingPointIeee754<T>
     {

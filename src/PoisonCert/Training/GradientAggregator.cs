@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using PoisonCert.Kernels;
 using PoisonCert.Models;
 using PoisonCert.Numerics;
@@ -158,7 +159,16 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         var gamma = ErrorBounds.Gamma<T>(count);
         var factor = Rounding.DivUp(Rounding.MulUp(T.CreateTruncating(2), gamma), Rounding.SubDown(T.One, gamma));
         var underflow = Rounding.MulUp(T.CreateChecked(count), T.Epsilon);
-        for (var c = 0; c < width; c++) magnitude[c] = Rounding.AddUp(Rounding.MulUp(factor, magnitude[c]), underflow); // E
+        var vectorEnd = Vector512.IsHardwareAccelerated && KernelPaths.Resolve(KernelPath.Automatic) == KernelPath.Vector512
+            ? width - width % Vector512<T>.Count : 0;
+        // Vector lanes compute exactly what the scalar loops compute (the vector directed operations are
+        // bit-identical to Numerics.Rounding's).
+        for (var c = 0; c < vectorEnd; c += Vector512<T>.Count)
+        {
+            var m = Vector512.Create((ReadOnlySpan<T>)magnitude.Slice(c, Vector512<T>.Count));
+            VectorDirectedRounding.AddUp(VectorDirectedRounding.MulUp(Vector512.Create(factor), m), Vector512.Create(underflow)).CopyTo(magnitude.Slice(c));
+        }
+        for (var c = vectorEnd; c < width; c++) magnitude[c] = Rounding.AddUp(Rounding.MulUp(factor, magnitude[c]), underflow); // E
         // The top-k sums are of nearest-rounded differences d ≥ 0; the exact differences are ≤ d·(1 + 2u).
         var differenceFactor = T.One + T.CreateTruncating(2) * ErrorBounds.UnitRoundoff<T>(); // exact: 1 + 2u is a float
         var highSum = s.HighSum.AsSpan(0, width);
@@ -176,7 +186,18 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
                 task.Low!.Sum(lowSum);
             }
             var batch = T.CreateChecked(count);
-            for (var c = 0; c < width; c++)
+            for (var c = 0; c < vectorEnd; c += Vector512<T>.Count)
+            {
+                var n = Vector512<T>.Count;
+                var poisonLower = VectorDirectedRounding.MulDown(Vector512.Create((ReadOnlySpan<T>)lowSum.Slice(c, n)), Vector512.Create(differenceFactor));
+                var poisonUpper = VectorDirectedRounding.MulUp(Vector512.Create((ReadOnlySpan<T>)highSum.Slice(c, n)), Vector512.Create(differenceFactor));
+                var e = Vector512.Create((ReadOnlySpan<T>)magnitude.Slice(c, n));
+                var l = VectorDirectedRounding.AddDown(VectorDirectedRounding.AddDown(Vector512.Create((ReadOnlySpan<T>)sumLower.Slice(c, n)), poisonLower), -e);
+                var u = VectorDirectedRounding.AddUp(VectorDirectedRounding.AddUp(Vector512.Create((ReadOnlySpan<T>)sumUpper.Slice(c, n)), poisonUpper), e);
+                VectorDirectedRounding.DivDownByPositive(l, batch).CopyTo(lower.Slice(c));
+                VectorDirectedRounding.DivUpByPositive(u, batch).CopyTo(upper.Slice(c));
+            }
+            for (var c = vectorEnd; c < width; c++)
             {
                 var poisonLower = Rounding.MulDown(lowSum[c], differenceFactor);   // lowSum ≤ 0
                 var poisonUpper = Rounding.MulUp(highSum[c], differenceFactor);    // highSum ≥ 0
