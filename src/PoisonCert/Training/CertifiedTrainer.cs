@@ -20,6 +20,14 @@ public sealed record BoundSettings
 {
     /// <summary>How the interval matrix products of the bound passes are formed.</summary>
     public IntervalProducts Products { get; init; } = IntervalProducts.MidpointRadius;
+
+    /// <summary>
+    /// Unpaired feature and label poisoning (without norm clipping) is aggregated by the split rule: feature-only,
+    /// label-only and joint gradient boxes, min(top_(n+m)(joint), top_n(features) + top_m(labels) +
+    /// top_min(n,m)(excess)) per coordinate, never looser than charging n + m joint candidates and at the cost of two
+    /// more bound passes per step. Off: the joint rule alone.
+    /// </summary>
+    public bool SplitUnpaired { get; init; } = true;
 }
 
 /// <summary>The outcome of certified training: the parameter box and how it grew.</summary>
@@ -77,9 +85,12 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
         var clean = new IntervalNetwork<T>(architecture, batchSize, _bounds.Products);
         var poisonedTrack = _threat.PoisonsFeatures || _threat.PoisonsLabels;
         var poisoned = poisonedTrack ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
+        var split = _bounds.SplitUnpaired && _threat.SplitsUnpaired && _recipe.Clipping?.Kind != ClipKind.Norm;
+        var featureOnly = split ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
+        var labelOnly = split ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
         var start = architecture.Layers[architecture.FirstTrainable].WeightOffset;
         var optimizer = new IntervalOptimizer<T>(_recipe, architecture.ParameterCount, start);
-        var aggregator = new GradientAggregator<T>(architecture, _threat, _recipe.Clipping, _options.MaxDegreeOfParallelism);
+        var aggregator = new GradientAggregator<T>(architecture, _threat, _recipe.Clipping, _options.MaxDegreeOfParallelism, split);
         var normClipping = _recipe.Clipping is { Kind: ClipKind.Norm };
         var cleanFactors = normClipping ? new ClipFactors<T>(batchSize) : null;
         var poisonedFactors = normClipping && poisonedTrack ? new ClipFactors<T>(batchSize) : null;
@@ -105,15 +116,17 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
                     PointNetwork<T>.Transpose(box.Lower.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Outputs, layer.Inputs, transposedLower[l]);
                     PointNetwork<T>.Transpose(box.Upper.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Outputs, layer.Inputs, transposedUpper[l]);
                 }
-                BoundTrack(clean, batch, box, transposedLower, transposedUpper, poisoned: false);
-                if (poisoned is not null) BoundTrack(poisoned, batch, box, transposedLower, transposedUpper, poisoned: true);
+                BoundTrack(clean, batch, box, transposedLower, transposedUpper, features: false, labels: false);
+                if (poisoned is not null) BoundTrack(poisoned, batch, box, transposedLower, transposedUpper, features: true, labels: true);
+                if (featureOnly is not null) BoundTrack(featureOnly, batch, box, transposedLower, transposedUpper, features: true, labels: false);
+                if (labelOnly is not null) BoundTrack(labelOnly, batch, box, transposedLower, transposedUpper, features: false, labels: true);
                 if (normClipping)
                 {
                     var bound = T.CreateTruncating(_recipe.Clipping!.Bound);
                     NormClipping.Factors(architecture, clean, bound, cleanFactors!);
                     if (poisoned is not null) NormClipping.Factors(architecture, poisoned, bound, poisonedFactors!);
                 }
-                aggregator.Aggregate(clean, poisoned, cleanFactors, poisonedFactors, deltaLower, deltaUpper);
+                aggregator.Aggregate(clean, poisoned, cleanFactors, poisonedFactors, deltaLower, deltaUpper, featureOnly, labelOnly);
                 program.Step(step, box.Nominal, batch);
                 optimizer.Step(step, box.Lower, box.Upper, deltaLower, deltaUpper);
                 Check(box, step);
@@ -126,13 +139,16 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
         return new CertifiedTrainingResult<T>(box, widths, step, _recipe.DroppedRows(data.Rows), stopwatch.Elapsed);
     }
 
-    private void BoundTrack(IntervalNetwork<T> track, BatchData<T> batch, ParameterBox<T> box, T[][] transposedLower, T[][] transposedUpper, bool poisoned)
+    // One track's bounds: features moved by ε when `features` (and the threat model poisons features), labels
+    // poisoned when `labels` (and the threat model poisons labels).
+    private void BoundTrack(IntervalNetwork<T> track, BatchData<T> batch, ParameterBox<T> box, T[][] transposedLower, T[][] transposedUpper,
+        bool features, bool labels)
     {
         track.Begin(batch.Count);
         var inputs = batch.Features.AsSpan(0, batch.Count * batch.Inputs);
         var inputLower = track.InputLower;
         var inputUpper = track.InputUpper;
-        if (poisoned && _threat.PoisonsFeatures)
+        if (features && _threat.PoisonsFeatures)
         {
             var epsilon = Transcendentals.ToUpper<T>(_threat.FeatureEpsilon);
             for (var e = 0; e < inputs.Length; e++)
@@ -150,14 +166,14 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
         var architecture = box.Architecture;
         var outputs = architecture.Outputs;
         var last = architecture.Layers.Count - 1;
-        var labels = poisoned && _threat.PoisonsLabels
+        var labelBox = labels && _threat.PoisonsLabels
             ? new LabelBox(_threat.Labels, _threat.LabelRadius, _threat.TargetClass)
             : LabelBox.Clean;
         var gradientLower = track.OutputGradientLower(last);
         var gradientUpper = track.OutputGradientUpper(last);
         for (var i = 0; i < batch.Count; i++)
             IntervalLoss.Gradient(_recipe.Loss, track.OutputLower.Slice(i * outputs, outputs), track.OutputUpper.Slice(i * outputs, outputs),
-                batch.Labels is null ? 0 : batch.Labels[i], batch.Targets is null ? default : batch.TargetsOf(i), labels,
+                batch.Labels is null ? 0 : batch.Labels[i], batch.Targets is null ? default : batch.TargetsOf(i), labelBox,
                 gradientLower.Slice(i * outputs, outputs), gradientUpper.Slice(i * outputs, outputs));
         track.Backward(box.Lower, box.Upper);
     }

@@ -33,6 +33,7 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     private readonly ThreatModel _threat;
     private readonly GradientClipping? _clipping;
     private readonly RowTask[] _tasks;
+    private readonly bool _split;
     private readonly RowTask[][] _groups;
     private readonly int _maxDegreeOfParallelism;
     private readonly ThreadLocal<Scratch> _scratch;
@@ -55,8 +56,17 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
 
     internal const int GroupStateBytes = 512 * 1024;
 
-    public GradientAggregator(NetworkArchitecture architecture, ThreatModel threat, GradientClipping? clipping, int maxDegreeOfParallelism)
+    /// <summary>
+    /// An aggregator for <paramref name="threat"/>; with <paramref name="split"/>, unpaired feature and label
+    /// poisoning is aggregated by the split rule (feature-only, label-only and joint tracks;
+    /// <see cref="SplitGradientAccumulator"/>) instead of charging n + m joint candidates, which needs a threat
+    /// model with both kinds, unpaired, and no norm clipping.
+    /// </summary>
+    public GradientAggregator(NetworkArchitecture architecture, ThreatModel threat, GradientClipping? clipping, int maxDegreeOfParallelism, bool split = false)
     {
+        if (split && !(threat.SplitsUnpaired && clipping?.Kind != ClipKind.Norm))
+            throw new ArgumentException("The split aggregation needs unpaired feature and label poisoning without norm clipping.", nameof(split));
+        _split = split;
         _architecture = architecture;
         _threat = threat;
         _clipping = clipping;
@@ -68,9 +78,9 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
             var layer = architecture.Layers[l];
             for (var o = 0; o < layer.Outputs; o++)
                 for (var column = 0; column < layer.Inputs; column += BlockWidth)
-                    tasks.Add(new RowTask(l, o, column, layer.WeightOffset + o * layer.Inputs + column, Math.Min(BlockWidth, layer.Inputs - column), budget));
+                    tasks.Add(new RowTask(l, o, column, layer.WeightOffset + o * layer.Inputs + column, Math.Min(BlockWidth, layer.Inputs - column), budget, split ? threat : null));
             for (var column = 0; column < layer.Outputs; column += BlockWidth)
-                tasks.Add(new RowTask(l, -1, column, layer.BiasOffset + column, Math.Min(BlockWidth, layer.Outputs - column), budget));
+                tasks.Add(new RowTask(l, -1, column, layer.BiasOffset + column, Math.Min(BlockWidth, layer.Outputs - column), budget, split ? threat : null));
         }
         _tasks = [.. tasks];
         var groups = new List<RowTask[]>();
@@ -96,17 +106,25 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     /// norm-clipping factor boxes (norm clipping only).
     /// </summary>
     public void Aggregate(IntervalNetwork<T> clean, IntervalNetwork<T>? poisoned, ClipFactors<T>? cleanFactors, ClipFactors<T>? poisonedFactors,
-        T[] deltaLower, T[] deltaUpper)
+        T[] deltaLower, T[] deltaUpper, IntervalNetwork<T>? featureOnly = null, IntervalNetwork<T>? labelOnly = null)
     {
-        var context = new Context(clean, poisoned, cleanFactors, poisonedFactors, clean.Count);
+        if (_split && (featureOnly is null || labelOnly is null || poisoned is null))
+            throw new ArgumentException("The split aggregation needs the joint, feature-only and label-only tracks.");
+        var context = new Context(clean, poisoned, cleanFactors, poisonedFactors, clean.Count, featureOnly, labelOnly);
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism };
         Parallel.For(0, _groups.Length, options, g => Process(_groups[g], context, _scratch.Value!, deltaLower, deltaUpper));
     }
 
-    private sealed record Context(IntervalNetwork<T> Clean, IntervalNetwork<T>? Poisoned, ClipFactors<T>? CleanFactors, ClipFactors<T>? PoisonedFactors, int Count);
+    private sealed record Context(IntervalNetwork<T> Clean, IntervalNetwork<T>? Poisoned, ClipFactors<T>? CleanFactors, ClipFactors<T>? PoisonedFactors, int Count,
+        IntervalNetwork<T>? FeatureOnly, IntervalNetwork<T>? LabelOnly);
 
     private void Process(RowTask[] group, Context context, Scratch s, T[] deltaLower, T[] deltaUpper)
     {
+        if (_split)
+        {
+            foreach (var task in group) ProcessSplit(task, context, s, deltaLower.AsSpan(task.Offset, task.Width), deltaUpper.AsSpan(task.Offset, task.Width));
+            return;
+        }
         var width = group[0].Width;
         var rows = group.Length;
         s.SumLower.AsSpan(0, rows * width).Clear();
@@ -148,6 +166,74 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
             Finish(task, context.Count, s.SumLower.AsSpan(r * width, width), s.SumUpper.AsSpan(r * width, width), s.Magnitude.AsSpan(r * width, width),
                 s, deltaLower.AsSpan(task.Offset, width), deltaUpper.AsSpan(task.Offset, width));
         }
+    }
+
+    private void ProcessSplit(RowTask task, Context context, Scratch s, Span<T> lower, Span<T> upper)
+    {
+        var width = task.Width;
+        var sumLower = s.SumLower.AsSpan(0, width);
+        var sumUpper = s.SumUpper.AsSpan(0, width);
+        var magnitude = s.Magnitude.AsSpan(0, width);
+        sumLower.Clear();
+        sumUpper.Clear();
+        magnitude.Clear();
+        var top = task.Split!;
+        foreach (var accumulator in top.All) accumulator.Reset();
+        var trusted = Math.Min(_threat.TrustedPerBatch, context.Count);
+        var clamp = _clipping is { Kind: ClipKind.Clamp };
+        var gamma = _clipping is { } c ? T.CreateTruncating(c.Bound) : T.Zero;
+        var clean = new TrackView(_architecture, context.Clean, null, task);
+        var joint = new TrackView(_architecture, context.Poisoned!, null, task);
+        var features = new TrackView(_architecture, context.FeatureOnly!, null, task);
+        var labels = new TrackView(_architecture, context.LabelOnly!, null, task);
+        for (var i = 0; i < context.Count; i++)
+        {
+            var w = clean.Block(i, task.Row);
+            if (i < trusted)
+                GradientRowAccumulator.Accumulate(SampleRole.Clean, w, w, clamp ? GradientRowAccumulator.Clip.Clamp : GradientRowAccumulator.Clip.None, gamma,
+                    sumLower, sumUpper, magnitude, null, null, 0, KernelPath.Automatic);
+            else
+                SplitGradientAccumulator.Accumulate(w, features.Block(i, task.Row), labels.Block(i, task.Row), joint.Block(i, task.Row), clamp, gamma,
+                    sumLower, sumUpper, magnitude, top, KernelPath.Automatic);
+        }
+        var count = context.Count;
+        var e = ErrorTerms(count, magnitude);
+        var sums = new T[8][];
+        var all = top.All.ToArray();
+        for (var a = 0; a < all.Length; a++)
+        {
+            sums[a] = new T[width];
+            all[a].Sum(sums[a]);
+        }
+        var (jointHigh, jointLow, featureHigh, featureLow, labelHigh, labelLow, excessHigh, excessLow) =
+            (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]);
+        var scale = DifferenceFactor; // dJ, dF, dL were rounded to nearest; X upward
+        var batch = T.CreateChecked(count);
+        for (var k = 0; k < width; k++)
+        {
+            // Upper: Σ wu + min(top_(n+m)(dJ), top_n(dF) + top_m(dL) + top_min(X)), each term outward; the lower
+            // side's sums are ≤ 0 (negated lower differences), the larger of the two is the tighter lower bound.
+            var jointUpper = Rounding.MulUp(jointHigh[k], scale);
+            var splitUpper = Rounding.AddUp(Rounding.AddUp(Rounding.MulUp(featureHigh[k], scale), Rounding.MulUp(labelHigh[k], scale)), excessHigh[k]);
+            var jointLower = Rounding.MulDown(jointLow[k], scale);
+            var splitLower = Rounding.AddDown(Rounding.AddDown(Rounding.MulDown(featureLow[k], scale), Rounding.MulDown(labelLow[k], scale)), excessLow[k]);
+            lower[k] = Rounding.DivDown(Rounding.SubDown(Rounding.AddDown(sumLower[k], T.Max(jointLower, splitLower)), e[k]), batch);
+            upper[k] = Rounding.DivUp(Rounding.AddUp(Rounding.AddUp(sumUpper[k], T.Min(jointUpper, splitUpper)), e[k]), batch);
+        }
+    }
+
+    // 1 + 2u, exact: the factor by which the top-k sums of nearest-rounded differences d ≥ 0 are scaled outward
+    // (the exact difference x satisfies x ≤ d·(1 + 2u)).
+    private static T DifferenceFactor => T.One + T.CreateTruncating(2) * ErrorBounds.UnitRoundoff<T>();
+
+    // In place: magnitude[c] = M (the nearest-rounded Σ mag) becomes E = 2γ_B/(1 − γ_B)·M + B·η.
+    private static Span<T> ErrorTerms(int count, Span<T> magnitude)
+    {
+        var gamma = ErrorBounds.Gamma<T>(count);
+        var factor = Rounding.DivUp(Rounding.MulUp(T.CreateTruncating(2), gamma), Rounding.SubDown(T.One, gamma));
+        var underflow = Rounding.MulUp(T.CreateChecked(count), T.Epsilon);
+        for (var c = 0; c < magnitude.Length; c++) magnitude[c] = Rounding.AddUp(Rounding.MulUp(factor, magnitude[c]), underflow);
+        return magnitude;
     }
 
     private void Finish(RowTask task, int count, Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, Scratch s, Span<T> lower, Span<T> upper)
@@ -259,7 +345,7 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         }
     }
 
-    private sealed class RowTask(int layer, int row, int column, int offset, int width, int budget)
+    private sealed class RowTask(int layer, int row, int column, int offset, int width, int budget, ThreatModel? split)
     {
         public int Layer { get; } = layer;
         public int Row { get; } = row; // −1: the layer's bias
@@ -268,8 +354,10 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         public int Width { get; } = width;
         // Bounded/unbounded: High keeps the k largest upper differences, Low the k smallest lower differences.
         // Removal: High keeps the k largest lower endpoints, Low the k smallest upper endpoints.
-        public TopKAccumulator<T>? High { get; } = budget > 0 ? new TopKAccumulator<T>(width, budget) : null;
-        public TopKAccumulator<T>? Low { get; } = budget > 0 ? new TopKAccumulator<T>(width, budget, smallest: true) : null;
+        public TopKAccumulator<T>? High { get; } = budget > 0 && split is null ? new TopKAccumulator<T>(width, budget) : null;
+        public TopKAccumulator<T>? Low { get; } = budget > 0 && split is null ? new TopKAccumulator<T>(width, budget, smallest: true) : null;
+        // The split unpaired rule's accumulators (instead of High and Low).
+        public SplitAccumulators<T>? Split { get; } = split is null ? null : new SplitAccumulators<T>(width, split.FeatureCount, split.LabelCount);
     }
 
     private sealed class Scratch(int width)

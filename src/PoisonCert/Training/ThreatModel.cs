@@ -73,6 +73,9 @@ public sealed record ThreatModel
         : IsRemoval ? RemovalCount
         : Pairing == Pairing.Paired ? Math.Max(EffectiveFeatureCount, EffectiveLabelCount) : EffectiveFeatureCount + EffectiveLabelCount;
 
+    /// <summary>Unpaired feature AND label poisoning: the case the split aggregation rule tightens.</summary>
+    public bool SplitsUnpaired => Pairing != Pairing.Paired && PoisonsFeatures && PoisonsLabels;
+
     private int EffectiveFeatureCount => PoisonsFeatures ? FeatureCount : 0;
     private int EffectiveLabelCount => PoisonsLabels ? LabelCount : 0;
 

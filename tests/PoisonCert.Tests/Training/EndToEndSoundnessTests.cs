@@ -17,7 +17,7 @@ public class EndToEndSoundnessTests
 
     public sealed record Case(string Name, LossKind Loss, ThreatModel Threat, OptimizerSettings Optimizer, GradientClipping? Clipping = null,
         LearningRateSchedule? Schedule = null, int Epochs = 2, int BatchSize = 6, double LearningRate = 0.1, int Hidden = 4, int FrozenLayers = 0,
-        bool Deep = false, bool Exact = false)
+        bool Deep = false, bool Exact = false, bool Joint = false)
     {
         public override string ToString() => Name;
     }
@@ -67,6 +67,10 @@ public class EndToEndSoundnessTests
             new("ce-unpaired-exact-deep", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.AnyFlip }, Sgd with { Momentum = 0.9 }, Deep: true, Exact: true),
             new("bce-flip-exact-adam", LossKind.BinaryCrossEntropy, ThreatModel.LabelFlips(1), new OptimizerSettings { Kind = OptimizerKind.Adam }, LearningRate: 0.02, Exact: true),
             new("mse-nu-exact-norm", LossKind.MeanSquaredError, new ThreatModel { LabelCount = 1, Labels = LabelPoisoning.Bounded, LabelRadius = 0.1 }, Sgd, new GradientClipping(ClipKind.Norm, 0.4), Exact: true),
+            new("ce-unpaired-split-overlap", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 2, FeatureEpsilon = 0.05, LabelCount = 2, Labels = LabelPoisoning.AnyFlip }, Sgd),
+            new("bce-unpaired-split-clamp", LossKind.BinaryCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.1, LabelCount = 2, Labels = LabelPoisoning.AnyFlip }, Sgd, new GradientClipping(ClipKind.Clamp, 0.3)),
+            new("mse-unpaired-split-trusted", LossKind.MeanSquaredError, new ThreatModel { FeatureCount = 2, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.Bounded, LabelRadius = 0.2, TrustedPerBatch = 2 }, Sgd with { Momentum = 0.5 }),
+            new("ce-unpaired-joint", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.TargetFlip, TargetClass = 2 }, Sgd, Joint: true),
             new("mse-nesterov-decay", LossKind.MeanSquaredError, features, Sgd with { Momentum = 0.9, Nesterov = true, WeightDecay = 2 }, LearningRate: 0.05),
         };
         return data;
@@ -109,7 +113,7 @@ public class EndToEndSoundnessTests
                 Clipping = c.Clipping, Schedule = c.Schedule ?? new LearningRateSchedule(), ShuffleSeed = (ulong)seed,
             },
             Threat = c.Threat,
-            Bounds = new BoundSettings { Products = c.Exact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius },
+            Bounds = new BoundSettings { Products = c.Exact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius, SplitUnpaired = !c.Joint },
         };
         return scenario.Check(RandomRuns / divisor, AdversarialRuns / divisor, seed);
     }
