@@ -234,9 +234,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
     {
         var width = Vector512<T>.Count;
         var vectorEnd = _width - _width % width;
-        ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
         ref var source = ref MemoryMarshal.GetReference(rows);
-        var lastSlot = (nuint)((_k - 1) * _width);
         for (var row = 0; row < rowCount; row++)
         {
             var rowOffset = (nuint)row * (nuint)_width;
@@ -244,14 +242,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             {
                 var candidate = Vector512.LoadUnsafe(ref source, rowOffset + (nuint)c);
                 if (negate) candidate = -candidate;
-                if (Vector512.GreaterThanOrEqualAll(Vector512.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
-                for (var slot = 0; slot < _k; slot++)
-                {
-                    var offset = (nuint)(slot * _width + c);
-                    var current = Vector512.LoadUnsafe(ref kept, offset);
-                    Vector512.Max(current, candidate).StoreUnsafe(ref kept, offset);
-                    candidate = Vector512.Min(current, candidate);
-                }
+                InsertAt(c, candidate);
             }
         }
         return vectorEnd;
@@ -262,9 +253,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
     {
         var width = Vector256<T>.Count;
         var vectorEnd = _width - _width % width;
-        ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
         ref var source = ref MemoryMarshal.GetReference(rows);
-        var lastSlot = (nuint)((_k - 1) * _width);
         for (var row = 0; row < rowCount; row++)
         {
             var rowOffset = (nuint)row * (nuint)_width;
@@ -272,14 +261,7 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             {
                 var candidate = Vector256.LoadUnsafe(ref source, rowOffset + (nuint)c);
                 if (negate) candidate = -candidate;
-                if (Vector256.GreaterThanOrEqualAll(Vector256.LoadUnsafe(ref kept, lastSlot + (nuint)c), candidate)) continue;
-                for (var slot = 0; slot < _k; slot++)
-                {
-                    var offset = (nuint)(slot * _width + c);
-                    var current = Vector256.LoadUnsafe(ref kept, offset);
-                    Vector256.Max(current, candidate).StoreUnsafe(ref kept, offset);
-                    candidate = Vector256.Min(current, candidate);
-                }
+                InsertAt(c, candidate);
             }
         }
         return vectorEnd;
