@@ -33,6 +33,7 @@ public static class WorkloadBenchmark
         var repeat = 3;
         var threads = Environment.ProcessorCount;
         string[]? only = null;
+        var bounds = new BoundSettings();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -40,22 +41,29 @@ public static class WorkloadBenchmark
                 case "--repeat" when i + 1 < args.Length: repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads" when i + 1 < args.Length: threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--only" when i + 1 < args.Length: only = args[++i].Split(','); break;
+                case "--domain" when i + 1 < args.Length:
+                    var domain = args[++i];
+                    if (domain is not ("interval" or "interval-exact")) { Console.Error.WriteLine($"workloads: --domain must be interval or interval-exact, not '{domain}'."); return 2; }
+                    bounds = bounds with { Products = domain == "interval-exact" ? IntervalProducts.Exact : IntervalProducts.MidpointRadius };
+                    break;
+                case "--joint-unpaired": bounds = bounds with { SplitUnpaired = false }; break;
                 default:
-                    Console.Error.WriteLine($"workloads: unknown option '{args[i]}'. Usage: workloads [--repeat N] [--threads N] [--only W1,W2S]");
+                    Console.Error.WriteLine($"workloads: unknown option '{args[i]}'. Usage: workloads [--repeat N] [--threads N] [--only W1,W2S] [--domain interval|interval-exact] [--joint-unpaired]");
                     return 2;
             }
         }
         if (repeat < 1 || threads < 1) { Console.Error.WriteLine("workloads: --repeat and --threads must be ≥ 1."); return 2; }
-        Console.WriteLine($"PoisonCert end-to-end workloads: {repeat} repeats, {threads} threads, {Environment.ProcessorCount} cores, {RuntimeInformationText()}");
+        Console.WriteLine($"PoisonCert end-to-end workloads: {repeat} repeats, {threads} threads, {Environment.ProcessorCount} cores, {RuntimeInformationText()}, "
+            + $"products {bounds.Products}, unpaired aggregation {(bounds.SplitUnpaired ? "split" : "joint")}");
         Console.WriteLine("| workload | steps | plain min / median (s) | certified min / median (s) | certified / plain | peak working set (MiB) | mean final bound width | outcome |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         var failures = 0;
         foreach (var definition in Definitions.Where(d => only is null || only.Contains(d.Key, StringComparer.OrdinalIgnoreCase)))
-            failures += RunOne(definition, repeat, threads) ? 0 : 1;
+            failures += RunOne(definition, repeat, threads, bounds) ? 0 : 1;
         return failures == 0 ? 0 : 1;
     }
 
-    private static bool RunOne(Definition definition, int repeat, int threads)
+    private static bool RunOne(Definition definition, int repeat, int threads, BoundSettings bounds)
     {
         var workload = definition.Build();
         var architecture = NetworkArchitecture.Perceptron(workload.Inputs, workload.HiddenWidths, workload.Outputs);
@@ -85,7 +93,7 @@ public static class WorkloadBenchmark
             try
             {
                 var trainer = new CertifiedTrainer<float>(recipe, definition.Threat,
-                    new CertificationOptions { MaxDegreeOfParallelism = threads, Progress = (step, _, _) => lastStep = step });
+                    new CertificationOptions { MaxDegreeOfParallelism = threads, Progress = (step, _, _) => lastStep = step }, bounds);
                 certified = trainer.Train(data, initial);
                 outcome = "certificate";
             }
