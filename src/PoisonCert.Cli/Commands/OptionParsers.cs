@@ -38,6 +38,20 @@ internal static class OptionParsers
             text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0 ? value : (int?)null) ?? defaultValue,
     };
 
+    /// <summary>What a sweep's k counts: "features" or "labels".</summary>
+    public static Option<string> SweepTarget(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "features|labels",
+        DefaultValueFactory = _ => "features",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 1 && result.Tokens[0].Value is "features" or "labels") return result.Tokens[0].Value;
+            result.AddError($"{name}: expected 'features' or 'labels', got '{string.Join(" ", result.Tokens.Select(t => t.Value))}'");
+            return "features";
+        },
+    };
+
     public static Option<long> NonNegativeLong(string name, string description, long defaultValue) => new(name)
     {
         Description = description,

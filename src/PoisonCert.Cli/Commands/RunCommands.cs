@@ -73,15 +73,19 @@ internal static class RunCommands
         var budgets = OptionParsers.NonNegativeIntegerList("--k", "Poisoned points per batch to certify for (comma-separated).");
         var epsilons = OptionParsers.NonNegativeNumberList("--epsilon", "Feature perturbation radii ε (ℓ∞) to certify for (comma-separated).");
         var output = OptionParsers.OutputFolder("Folder for the sweep's certificates, report and plot (default: out/<run name>-sweep).");
-        var command = new Command("sweep", "Certify a run for every budget k and radius ε and plot the certified metric against k.") { run, budgets, epsilons, output };
+        var vary = OptionParsers.SweepTarget("--vary",
+            "What k counts: 'features' (default; poisoned feature vectors, each ε their radius) or 'labels' (poisoned labels of the run file's kind; "
+            + "each ε the radius of the run file's feature poisoning).");
+        var command = new Command("sweep", "Certify a run for every budget k and radius ε and plot the certified metric against k.") { run, budgets, epsilons, output, vary };
         command.SetAction(parsed => context.Guard("sweep", () =>
         {
             string path = parsed.GetValue(run)!;
             RunSpecification specification = Load(path);
             int[] ks = parsed.GetValue(budgets)!;
             double[] radii = parsed.GetValue(epsilons)!;
-            CheckSweepBudgets(specification, ks, radii);
-            var request = new SweepRequest(path, specification, ks, radii, parsed.GetValue(output) ?? DefaultFolder(specification, path, "-sweep"));
+            bool labels = parsed.GetValue(vary) == "labels";
+            CheckSweepBudgets(specification, ks, radii, labels);
+            var request = new SweepRequest(path, specification, ks, radii, parsed.GetValue(output) ?? DefaultFolder(specification, path, "-sweep"), labels);
             return context.Engine.Sweep(request, context.Output, context.Progress(context.Output));
         }));
         return command;
@@ -112,15 +116,13 @@ internal static class RunCommands
         Path.Combine("out", (run.Name ?? RunFile.DefaultName(path ?? DefaultRunFileName)) + suffix);
 
     /// <summary>Every swept budget must fit the run's batches (checked by resolving each variant now, not after hours of training).</summary>
-    private static void CheckSweepBudgets(RunSpecification run, IReadOnlyList<int> budgets, IReadOnlyList<double> epsilons)
+    private static void CheckSweepBudgets(RunSpecification run, IReadOnlyList<int> budgets, IReadOnlyList<double> epsilons, bool labels)
     {
-        ThreatSpecification threat = run.Threat ?? new ThreatSpecification();
+        if (labels && run.Threat?.Labels is null)
+            throw new InvalidConfigurationException($"--vary labels: the run file '{run.SourceFile}' has no threat.labels to take the kind of label poisoning from.");
         foreach (int k in budgets)
         {
-            RunSpecification variant = run with
-            {
-                Threat = threat with { Features = new FeatureThreatSpecification { Count = k, Epsilon = epsilons[0] } },
-            };
+            RunSpecification variant = run with { Threat = RunEngine.SweepThreat(run.Threat, k, epsilons[0], labels) };
             try
             {
                 variant.CheckCombinations();

@@ -39,7 +39,10 @@ public sealed record TrainRequest(string RunFilePath, RunSpecification Run, stri
 public sealed record VerifyRequest(string CertificatePath, CertificateFile Certificate, string? ParametersPath);
 
 /// <summary><c>poisoncert sweep RUN.json --k 0,1,5,10 --epsilon 0.01,0.05 [--out DIR]</c>: every budget k with every ε.</summary>
-public sealed record SweepRequest(string RunFilePath, RunSpecification Run, IReadOnlyList<int> Budgets, IReadOnlyList<double> Epsilons, string OutputFolder);
+/// <summary>A sweep: k is the feature budget (each ε its radius) or, with <paramref name="VaryLabels"/>, the label budget
+/// (each ε then the radius of the run file's feature poisoning, if any).</summary>
+public sealed record SweepRequest(string RunFilePath, RunSpecification Run, IReadOnlyList<int> Budgets, IReadOnlyList<double> Epsilons, string OutputFolder,
+    bool VaryLabels = false);
 
 /// <summary><c>poisoncert audit RUN.json [--runs N] [--seed S] [--out DIR]</c>.</summary>
 public sealed record AuditRequest(string RunFilePath, RunSpecification Run, int Runs, ulong Seed, string OutputFolder);

@@ -89,7 +89,7 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         foreach (var epsilon in request.Epsilons)
             foreach (var budget in request.Budgets)
             {
-                var threat = (request.Run.Threat ?? new ThreatSpecification()) with { Features = new FeatureThreatSpecification { Count = budget, Epsilon = budget == 0 ? 0 : epsilon } };
+                var threat = SweepThreat(request.Run.Threat, budget, epsilon, request.VaryLabels);
                 var run = request.Run with { Threat = threat };
                 var prepared = RunPipeline.Prepare(run, registry());
                 var outcome = CertifyPrepared(prepared, progress, $"k = {budget}, ε = {epsilon.ToString("R", Invariant)}");
@@ -113,7 +113,9 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         var report = new ReportData
         {
             RunName = (request.Run.Name ?? RunFile.DefaultName(request.RunFilePath)) + " (sweep)",
-            ThreatDescription = "feature poisoning of k samples per batch within ε (ℓ∞), for every k and ε of the sweep; other threat settings as in the run file",
+            ThreatDescription = request.VaryLabels
+                ? "label poisoning of k samples per batch (of the run file's kind), for every k of the sweep, with the run file's feature poisoning at each ε; other threat settings as in the run file"
+                : "feature poisoning of k samples per batch within ε (ℓ∞), for every k and ε of the sweep; other threat settings as in the run file",
             Sweep = points,
             SweepMetricName = metricName == "mse" ? "certified worst-case MSE" : "certified " + metricName,
             CertificateFileName = null,
@@ -121,6 +123,16 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         var files = ReportWriter.Write(report, request.OutputFolder);
         output.WriteLine($"Wrote {files.Markdown} and {string.Join(", ", files.Plots)}.");
         return ExitCodes.Success;
+    }
+
+    /// <summary>The threat of one sweep point: k feature-poisoned points within ε, or k label-poisoned points (of the
+    /// run file's kind) with the run file's feature poisoning at radius ε.</summary>
+    public static ThreatSpecification SweepThreat(ThreatSpecification? threat, int k, double epsilon, bool labels)
+    {
+        threat ??= new ThreatSpecification();
+        if (!labels) return threat with { Features = new FeatureThreatSpecification { Count = k, Epsilon = k == 0 ? 0 : epsilon } };
+        var features = threat.Features is { } f ? f with { Epsilon = epsilon } : null;
+        return threat with { Labels = k == 0 ? null : threat.Labels! with { Count = k }, Features = features };
     }
 
     public int Audit(AuditRequest request, TextWriter output, ProgressReporter progress)

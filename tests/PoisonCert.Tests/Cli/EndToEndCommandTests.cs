@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PoisonCert.Certification;
@@ -182,6 +184,42 @@ public class EndToEndCommandTests
         string report = File.ReadAllText(Path.Combine(folder, "report.md"));
         Assert.Contains("heart-e2e (sweep)", report);
         Assert.Contains("sweep.png", report);
+    }
+
+    [Fact]
+    public void Sweep_VaryLabels_CertifiesEveryLabelBudgetAndIsNeverBetterThanFewerFlips()
+    {
+        using var heart = HeartRun.LabelFlips();
+        string folder = heart.Folder("sweep-labels");
+        CliResult result = RealCli.Expect(ExitCodes.Success, "sweep", heart.RunPath, "--k", "0,1,3", "--epsilon", "0", "--vary", "labels", "--out", folder);
+        var certified = new List<double>();
+        foreach (int k in new[] { 0, 1, 3 })
+        {
+            Match row = Regex.Match(result.Output, $@"\| {k} \| 0 \| (\d\.\d{{4}}) \| (\d\.\d{{4}}) \|");
+            Assert.True(row.Success, $"no row for k = {k} in:\n{result.Output}");
+            certified.Add(double.Parse(row.Groups[2].Value, CultureInfo.InvariantCulture));
+        }
+        // More flips per batch can only shrink what is certified (each budget's threat contains the smaller one's).
+        Assert.True(certified[0] >= certified[1] && certified[1] >= certified[2], string.Join(", ", certified));
+        Assert.Contains("label poisoning of k samples", File.ReadAllText(Path.Combine(folder, "report.md")));
+    }
+
+    [Fact]
+    public void Sweep_VaryLabelsWithoutLabelThreat_IsAUsageErrorNamingTheRunFile()
+    {
+        using var heart = HeartRun.Features();
+        CliResult result = RealCli.Expect(ExitCodes.UsageError, "sweep", heart.RunPath, "--k", "1", "--epsilon", "0.01", "--vary", "labels", "--out", heart.Folder("s"));
+        Assert.Contains("--vary labels", result.Error);
+        Assert.Contains("heart-run.json", result.Error);
+        Assert.False(Directory.Exists(heart.Folder("s")));
+    }
+
+    [Fact]
+    public void Sweep_UnknownVary_IsAUsageError()
+    {
+        using var heart = HeartRun.Features();
+        CliResult result = RealCli.Expect(ExitCodes.UsageError, "sweep", heart.RunPath, "--k", "1", "--epsilon", "0.01", "--vary", "points", "--out", heart.Folder("s"));
+        Assert.Contains("--vary: expected 'features' or 'labels', got 'points'", result.Error);
     }
 
     [Fact]
