@@ -10,7 +10,7 @@ namespace PoisonCert.Proofs.Trajectories;
 /// initial parameters (<see cref="NetworkParameters{T}.Initialize"/>) come from <see cref="Seed"/>.
 /// </summary>
 public sealed record TinyInstance(string Name, int Hidden, int Outputs, int BatchSize, int Rows, int Epochs, OptimizerSettings Optimizer,
-    double LearningRate, ThreatModel Threat, GradientClipping? Clipping = null, ulong? ShuffleSeed = null, int Seed = 1)
+    double LearningRate, ThreatModel Threat, GradientClipping? Clipping = null, ulong? ShuffleSeed = null, int Seed = 4)
 {
     public NetworkArchitecture Architecture => NetworkArchitecture.Perceptron(2, [Hidden], Outputs);
 
@@ -77,8 +77,9 @@ public static class TinyInstances
     [
         // features: k = 1 of 2 rows moved by ε = 0.05, one full-batch SGD step, 1 hidden unit
         new("features-h1-b2-sgd1", Hidden: 1, Outputs: 1, BatchSize: 2, Rows: 2, Epochs: 1, Sgd, 0.1, ThreatModel.Features(1, 0.05)),
-        // features: k = 1 of 3 rows, 2 hidden units, 3 full-batch SGD steps
-        new("features-h2-b3-sgd3", Hidden: 2, Outputs: 1, BatchSize: 3, Rows: 3, Epochs: 3, Sgd, 0.1, ThreatModel.Features(1, 0.05)),
+        // features: k = 1 of 3 rows, 2 hidden units, 3 full-batch SGD steps. Seed 1 (hidden unit 0 is inactive on every
+        // poisoned batch); with the default seed 4 Z3 did not finish the third step's first query within minutes.
+        new("features-h2-b3-sgd3", Hidden: 2, Outputs: 1, BatchSize: 3, Rows: 3, Epochs: 3, Sgd, 0.1, ThreatModel.Features(1, 0.05), Seed: 1),
         // features: k = 2 of 6 rows, 3 hidden units, 2 outputs, one SGD step
         new("features-h3-o2-b6-sgd1", Hidden: 3, Outputs: 2, BatchSize: 6, Rows: 6, Epochs: 1, Sgd, 0.1, ThreatModel.Features(2, 0.02)),
         // labels: k = 1 of 2 rows, targets moved by ν = 0.1, 2 outputs, mini-batches (4 shuffled rows, batches of 2): 2 steps

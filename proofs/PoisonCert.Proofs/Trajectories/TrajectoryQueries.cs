@@ -98,6 +98,63 @@ public static class TrajectoryQueries
                 for (var o = 0; o < sample.Targets.Length; o++) yield return z.MkEq(sample.Targets[o], session.Exact(batches.Targets[s][i][o]));
             }
     }
+
+    /// <summary>
+    /// A threshold inside the exact reachable range on the side of <paramref name="endpoint"/>: for k = 1, 2, …, 30
+    /// asks for a poisoning with θ beyond nominal + (endpoint − nominal)/2^k; at the first SAT returns the shrunk
+    /// endpoint nominal + (endpoint − nominal)/2^(k+1) (strictly between nominal and the reached value, so the box
+    /// shrunk to it is wrong) and the model. (NaN, null) when nothing moves θ from its nominal value that way.
+    /// </summary>
+    public static (double Shrunk, Model? Model) Crossing(ProofSession session, IEnumerable<BoolExpr> assumptions, ArithExpr theta, double nominal, double endpoint)
+    {
+        var z = session.Context;
+        var list = assumptions.ToList();
+        var upper = endpoint > nominal;
+        for (var k = 1; k <= 30 && endpoint != nominal; k++)
+        {
+            var reached = nominal + (endpoint - nominal) * Math.ScaleB(1, -k);
+            var shrunk = nominal + (endpoint - nominal) * Math.ScaleB(1, -k - 1);
+            var beyond = upper ? z.MkGe(theta, session.Exact(reached)) : z.MkLe(theta, session.Exact(reached));
+            if (Solve(session, list.Append(beyond)) is { } model) return (shrunk, model);
+        }
+        return (double.NaN, null);
+    }
+
+    /// <summary>
+    /// A random admissible poisoning of every batch of the trajectory (or the clean data): per batch and kind a random
+    /// set of at most k untrusted rows; features moved within ε, targets within ν (then moved into the threat model
+    /// exactly), replaced rows drawn from [−2, 2].
+    /// </summary>
+    public static PoisonedBatches RandomPoisoning(ProofSession session, TinyInstance instance, ExactTrajectory trajectory, Random random, bool clean)
+    {
+        var data = instance.Data;
+        var threat = instance.Threat;
+        var features = new List<double[][]>();
+        var targets = new List<double[][]>();
+        foreach (var batch in trajectory.Batches)
+        {
+            var x = batch.Select(s => data.Row(s.Row).ToArray()).ToArray();
+            var y = batch.Select(s => data.Targets!.AsSpan(s.Row * instance.Outputs, instance.Outputs).ToArray()).ToArray();
+            int[] Pick(int k) => Enumerable.Range(threat.TrustedPerBatch, batch.Length - threat.TrustedPerBatch).OrderBy(_ => random.Next()).Take(clean ? 0 : random.Next(1, k + 1)).ToArray();
+            if (threat.IsUnbounded)
+                foreach (var i in Pick(threat.UnboundedCount))
+                {
+                    for (var c = 0; c < x[i].Length; c++) x[i][c] = random.NextDouble() * 4 - 2;
+                    for (var o = 0; o < y[i].Length; o++) y[i][o] = random.NextDouble() * 4 - 2;
+                }
+            if (threat.PoisonsFeatures)
+                foreach (var i in Pick(threat.FeatureCount))
+                    for (var c = 0; c < x[i].Length; c++)
+                        x[i][c] = Admissible(session, x[i][c] + threat.FeatureEpsilon * (random.NextDouble() * 2 - 1), x[i][c], threat.FeatureEpsilon);
+            if (threat.PoisonsLabels)
+                foreach (var i in Pick(threat.LabelCount))
+                    for (var o = 0; o < y[i].Length; o++)
+                        y[i][o] = Admissible(session, y[i][o] + threat.LabelRadius * (random.NextDouble() * 2 - 1), y[i][o], threat.LabelRadius);
+            features.Add(x);
+            targets.Add(y);
+        }
+        return new PoisonedBatches(features, targets);
+    }
 }
 
 /// <summary>Per step, per sample: the features and targets the program trains on.</summary>
@@ -108,6 +165,7 @@ public sealed class ReplayPoisoner(PoisonedBatches batches) : IBatchPoisoner<dou
 {
     public void Poison(int step, BatchData<double> batch, ReadOnlySpan<double> parameters)
     {
+        if (step >= batches.Features.Count) return; // steps after the witness's train on clean batches
         for (var i = 0; i < batch.Count; i++)
         {
             batches.Features[step][i].CopyTo(batch.FeaturesOf(i));
