@@ -77,6 +77,8 @@ public static class TinyInstances
     [
         // features: k = 1 of 2 rows moved by ε = 0.05, one full-batch SGD step, 1 hidden unit
         new("features-h1-b2-sgd1", Hidden: 1, Outputs: 1, BatchSize: 2, Rows: 2, Epochs: 1, Sgd, 0.1, ThreatModel.Features(1, 0.05)),
+        // the same, two full-batch SGD steps
+        new("features-h1-b2-sgd2", Hidden: 1, Outputs: 1, BatchSize: 2, Rows: 2, Epochs: 2, Sgd, 0.1, ThreatModel.Features(1, 0.05)),
         // features: k = 1 of 3 rows, 2 hidden units, 3 full-batch SGD steps. Seed 1 (hidden unit 0 is inactive on every
         // poisoned batch); with the default seed 4 Z3 did not finish the third step's first query within minutes.
         new("features-h2-b3-sgd3", Hidden: 2, Outputs: 1, BatchSize: 3, Rows: 3, Epochs: 3, Sgd, 0.1, ThreatModel.Features(1, 0.05), Seed: 1),
