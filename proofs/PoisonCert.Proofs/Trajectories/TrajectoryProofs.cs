@@ -19,9 +19,12 @@ namespace PoisonCert.Proofs.Trajectories;
 /// </para>
 /// <para>
 /// Each claim is one query per (step, parameter, side): the negation "θ_s[p] &lt; lower" (or "&gt; upper") together
-/// with the program's equalities and the threat model's constraints of steps 0..s must be UNSAT. The query for step
-/// s also carries the facts already proved for the steps before it (θ_{s'} in its box for s' &lt; s): they are
-/// consequences of the same assumptions, so adding them changes no answer; they only help the solver.
+/// with the program's equalities and the threat model's constraints must be UNSAT. Step 0 is the exact run from the
+/// initial parameters. A step s ≥ 1 is proved as the engine's inductive step: θ_{s−1} is free in the engine's box
+/// after step s − 1 (for momentum with the velocity the first step leaves, v₀ = (θ₀ − θ₁)/η₀), the batch of step s
+/// is poisoned in every admissible way, and the exact update must lie in the box after step s. Since step s − 1 is
+/// proved for every reachable θ_{s−1}, by induction every exact poisoned trajectory stays in every box. (The same
+/// claims on the whole exact run from θ₀ took from 1 s to several minutes per query, some not finishing.)
 /// </para>
 /// </summary>
 public class TrajectoryProofs(ITestOutputHelper output)
