@@ -20,7 +20,18 @@ internal sealed class SplitAccumulators<T>(int width, int features, int labels) 
     public TopKAccumulator<T> ExcessHigh { get; } = new(width, Math.Min(features, labels));
     public TopKAccumulator<T> ExcessLow { get; } = new(width, Math.Min(features, labels), smallest: true);
 
-    public IEnumerable<TopKAccumulator<T>> All => [JointHigh, JointLow, FeatureHigh, FeatureLow, LabelHigh, LabelLow, ExcessHigh, ExcessLow];
+    private TopKAccumulator<T>[]? _all;
+    private readonly T[][] _sums = [.. Enumerable.Range(0, 8).Select(_ => new T[width])];
+
+    /// <summary>The eight accumulators, in the order of the properties above.</summary>
+    public TopKAccumulator<T>[] All => _all ??= [JointHigh, JointLow, FeatureHigh, FeatureLow, LabelHigh, LabelLow, ExcessHigh, ExcessLow];
+
+    /// <summary>Every accumulator's per-coordinate sum, in the order of <see cref="All"/> (buffers reused across calls).</summary>
+    public T[][] SumAll()
+    {
+        for (var a = 0; a < All.Length; a++) All[a].Sum(_sums[a]);
+        return _sums;
+    }
 }
 
 /// <summary>

@@ -198,13 +198,7 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         }
         var count = context.Count;
         var e = ErrorTerms(count, magnitude);
-        var sums = new T[8][];
-        var all = top.All.ToArray();
-        for (var a = 0; a < all.Length; a++)
-        {
-            sums[a] = new T[width];
-            all[a].Sum(sums[a]);
-        }
+        var sums = top.SumAll();
         var (jointHigh, jointLow, featureHigh, featureLow, labelHigh, labelLow, excessHigh, excessLow) =
             (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]);
         var scale = DifferenceFactor; // dJ, dF, dL were rounded to nearest; X upward
@@ -226,37 +220,35 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     // (the exact difference x satisfies x ≤ d·(1 + 2u)).
     private static T DifferenceFactor => T.One + T.CreateTruncating(2) * ErrorBounds.UnitRoundoff<T>();
 
-    // In place: magnitude[c] = M (the nearest-rounded Σ mag) becomes E = 2γ_B/(1 − γ_B)·M + B·η.
+    // Vector lanes of the epilogues compute exactly what their scalar loops compute (the vector directed operations
+    // are bit-identical to Numerics.Rounding's); the scalar loops take the coordinates from here on.
+    private static int VectorEnd(int width) => Vector512.IsHardwareAccelerated && KernelPaths.Resolve(KernelPath.Automatic) == KernelPath.Vector512
+        ? width - width % Vector512<T>.Count : 0;
+
+    // In place: magnitude[c] is the nearest-rounded M = fl(Σᵢ mag(i)) ≥ (1 − γ_B)·Σᵢ mag(i) and becomes
+    // E = 2γ_B/(1 − γ_B)·M + B·η, which covers the program's float sum of the batch (γ_B·Σ mag + B·η) and the error of
+    // this bound's own nearest-rounded sums of the endpoints (γ_(B−1)·Σ|endpoint| ≤ γ_B·Σ mag).
     private static Span<T> ErrorTerms(int count, Span<T> magnitude)
     {
         var gamma = ErrorBounds.Gamma<T>(count);
         var factor = Rounding.DivUp(Rounding.MulUp(T.CreateTruncating(2), gamma), Rounding.SubDown(T.One, gamma));
         var underflow = Rounding.MulUp(T.CreateChecked(count), T.Epsilon);
-        for (var c = 0; c < magnitude.Length; c++) magnitude[c] = Rounding.AddUp(Rounding.MulUp(factor, magnitude[c]), underflow);
+        var vectorEnd = VectorEnd(magnitude.Length);
+        for (var c = 0; c < vectorEnd; c += Vector512<T>.Count)
+        {
+            var m = Vector512.Create((ReadOnlySpan<T>)magnitude.Slice(c, Vector512<T>.Count));
+            VectorDirectedRounding.AddUp(VectorDirectedRounding.MulUp(Vector512.Create(factor), m), Vector512.Create(underflow)).CopyTo(magnitude.Slice(c));
+        }
+        for (var c = vectorEnd; c < magnitude.Length; c++) magnitude[c] = Rounding.AddUp(Rounding.MulUp(factor, magnitude[c]), underflow);
         return magnitude;
     }
 
     private void Finish(RowTask task, int count, Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, Scratch s, Span<T> lower, Span<T> upper)
     {
         var width = task.Width;
-        // magnitude[c] is the nearest-rounded M = fl(Σᵢ mag(i)) ≥ (1 − γ_B)·Σᵢ mag(i). E = 2γ_B/(1 − γ_B)·M + B·η
-        // covers the program's float sum of the batch (γ_B·Σ mag + B·η) and the error of this bound's own
-        // nearest-rounded sums of the endpoints (γ_(B−1)·Σ|endpoint| ≤ γ_B·Σ mag).
-        var gamma = ErrorBounds.Gamma<T>(count);
-        var factor = Rounding.DivUp(Rounding.MulUp(T.CreateTruncating(2), gamma), Rounding.SubDown(T.One, gamma));
-        var underflow = Rounding.MulUp(T.CreateChecked(count), T.Epsilon);
-        var vectorEnd = Vector512.IsHardwareAccelerated && KernelPaths.Resolve(KernelPath.Automatic) == KernelPath.Vector512
-            ? width - width % Vector512<T>.Count : 0;
-        // Vector lanes compute exactly what the scalar loops compute (the vector directed operations are
-        // bit-identical to Numerics.Rounding's).
-        for (var c = 0; c < vectorEnd; c += Vector512<T>.Count)
-        {
-            var m = Vector512.Create((ReadOnlySpan<T>)magnitude.Slice(c, Vector512<T>.Count));
-            VectorDirectedRounding.AddUp(VectorDirectedRounding.MulUp(Vector512.Create(factor), m), Vector512.Create(underflow)).CopyTo(magnitude.Slice(c));
-        }
-        for (var c = vectorEnd; c < width; c++) magnitude[c] = Rounding.AddUp(Rounding.MulUp(factor, magnitude[c]), underflow); // E
-        // The top-k sums are of nearest-rounded differences d ≥ 0; the exact differences are ≤ d·(1 + 2u).
-        var differenceFactor = T.One + T.CreateTruncating(2) * ErrorBounds.UnitRoundoff<T>(); // exact: 1 + 2u is a float
+        ErrorTerms(count, magnitude);
+        var vectorEnd = VectorEnd(width);
+        var differenceFactor = DifferenceFactor;
         var highSum = s.HighSum.AsSpan(0, width);
         var lowSum = s.LowSum.AsSpan(0, width);
         if (!_threat.IsRemoval)
