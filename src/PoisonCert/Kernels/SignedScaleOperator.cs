@@ -42,8 +42,10 @@ internal readonly struct SignedScaleOperator<T> : IIntervalUnaryOperator<T> wher
         }
         else
         {
-            lower = T.Min(Rounding.MulDownByRelativeStep(_scaleLower, xUpper), Rounding.MulDownByRelativeStep(_scaleUpper, xLower));
-            upper = T.Max(Rounding.MulUpByRelativeStep(_scaleLower, xLower), Rounding.MulUpByRelativeStep(_scaleUpper, xUpper));
+            // One step of the smaller (larger) corner: the step is monotone, so this is the minimum (maximum) of the
+            // stepped corners, bit for bit (Rounding.StepDownProduct).
+            lower = Rounding.StepDownProduct(T.Min(_scaleLower * xUpper, _scaleUpper * xLower));
+            upper = Rounding.StepUpProduct(T.Max(_scaleLower * xLower, _scaleUpper * xUpper));
         }
     }
 
@@ -64,8 +66,8 @@ internal readonly struct SignedScaleOperator<T> : IIntervalUnaryOperator<T> wher
         }
         else
         {
-            lower = Vector512.Min(MulDownByRelativeStep(sl, xUpper), MulDownByRelativeStep(su, xLower));
-            upper = Vector512.Max(MulUpByRelativeStep(sl, xLower), MulUpByRelativeStep(su, xUpper));
+            lower = StepDownProduct(Vector512.Min(sl * xUpper, su * xLower)); // = min of the two stepped corners (monotone step)
+            upper = StepUpProduct(Vector512.Max(sl * xLower, su * xUpper));
         }
     }
 
@@ -86,8 +88,8 @@ internal readonly struct SignedScaleOperator<T> : IIntervalUnaryOperator<T> wher
         }
         else
         {
-            lower = Vector256.Min(MulDownByRelativeStep(sl, xUpper), MulDownByRelativeStep(su, xLower));
-            upper = Vector256.Max(MulUpByRelativeStep(sl, xLower), MulUpByRelativeStep(su, xUpper));
+            lower = StepDownProduct(Vector256.Min(sl * xUpper, su * xLower)); // = min of the two stepped corners (monotone step)
+            upper = StepUpProduct(Vector256.Max(sl * xLower, su * xUpper));
         }
     }
 
@@ -108,8 +110,8 @@ internal readonly struct SignedScaleOperator<T> : IIntervalUnaryOperator<T> wher
         }
         else
         {
-            lower = Vector128.Min(MulDownByRelativeStep(sl, xUpper), MulDownByRelativeStep(su, xLower));
-            upper = Vector128.Max(MulUpByRelativeStep(sl, xLower), MulUpByRelativeStep(su, xUpper));
+            lower = StepDownProduct(Vector128.Min(sl * xUpper, su * xLower)); // = min of the two stepped corners (monotone step)
+            upper = StepUpProduct(Vector128.Max(sl * xLower, su * xUpper));
         }
     }
 }

@@ -25,9 +25,12 @@ public static class VectorDirectedRounding
 
     /// <summary>Lane-wise <see cref="Rounding.MulDownByRelativeStep{T}"/>, identical bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> MulDownByRelativeStep<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T>
+    public static Vector512<T> MulDownByRelativeStep<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T> => StepDownProduct(a * b);
+
+    /// <summary>Lane-wise <see cref="Rounding.StepDownProduct{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> StepDownProduct<T>(Vector512<T> product) where T : IBinaryFloatingPointIeee754<T>
     {
-        var product = a * b;
         var step = Vector512.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
         var stepped = Fma(-Vector512.Abs(product), step, product) - Vector512.Create(T.Epsilon);
         // −∞ already steps to −∞; +∞ (an overflowed finite product) would give NaN and becomes MaxValue.
@@ -37,9 +40,12 @@ public static class VectorDirectedRounding
 
     /// <summary>Lane-wise <see cref="Rounding.MulUpByRelativeStep{T}"/>, identical bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> MulUpByRelativeStep<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T>
+    public static Vector512<T> MulUpByRelativeStep<T>(Vector512<T> a, Vector512<T> b) where T : IBinaryFloatingPointIeee754<T> => StepUpProduct(a * b);
+
+    /// <summary>Lane-wise <see cref="Rounding.StepUpProduct{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> StepUpProduct<T>(Vector512<T> product) where T : IBinaryFloatingPointIeee754<T>
     {
-        var product = a * b;
         var step = Vector512.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
         var stepped = Fma(Vector512.Abs(product), step, product) + Vector512.Create(T.Epsilon);
         var negativeInfinity = Vector512.Create(T.NegativeInfinity);
@@ -154,9 +160,12 @@ public static class VectorDirectedRounding
 
     /// <summary>Lane-wise <see cref="Rounding.MulDownByRelativeStep{T}"/>, identical bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> MulDownByRelativeStep<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T>
+    public static Vector256<T> MulDownByRelativeStep<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T> => StepDownProduct(a * b);
+
+    /// <summary>Lane-wise <see cref="Rounding.StepDownProduct{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> StepDownProduct<T>(Vector256<T> product) where T : IBinaryFloatingPointIeee754<T>
     {
-        var product = a * b;
         var step = Vector256.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
         var stepped = Fma(-Vector256.Abs(product), step, product) - Vector256.Create(T.Epsilon);
         // −∞ already steps to −∞; +∞ (an overflowed finite product) would give NaN and becomes MaxValue.
@@ -166,9 +175,12 @@ public static class VectorDirectedRounding
 
     /// <summary>Lane-wise <see cref="Rounding.MulUpByRelativeStep{T}"/>, identical bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> MulUpByRelativeStep<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T>
+    public static Vector256<T> MulUpByRelativeStep<T>(Vector256<T> a, Vector256<T> b) where T : IBinaryFloatingPointIeee754<T> => StepUpProduct(a * b);
+
+    /// <summary>Lane-wise <see cref="Rounding.StepUpProduct{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> StepUpProduct<T>(Vector256<T> product) where T : IBinaryFloatingPointIeee754<T>
     {
-        var product = a * b;
         var step = Vector256.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
         var stepped = Fma(Vector256.Abs(product), step, product) + Vector256.Create(T.Epsilon);
         var negativeInfinity = Vector256.Create(T.NegativeInfinity);
@@ -249,9 +261,12 @@ public static class VectorDirectedRounding
 
     /// <summary>Lane-wise <see cref="Rounding.MulDownByRelativeStep{T}"/>, identical bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> MulDownByRelativeStep<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T>
+    public static Vector128<T> MulDownByRelativeStep<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T> => StepDownProduct(a * b);
+
+    /// <summary>Lane-wise <see cref="Rounding.StepDownProduct{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> StepDownProduct<T>(Vector128<T> product) where T : IBinaryFloatingPointIeee754<T>
     {
-        var product = a * b;
         var step = Vector128.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
         var stepped = Fma(-Vector128.Abs(product), step, product) - Vector128.Create(T.Epsilon);
         // −∞ already steps to −∞; +∞ (an overflowed finite product) would give NaN and becomes MaxValue.
@@ -261,9 +276,12 @@ public static class VectorDirectedRounding
 
     /// <summary>Lane-wise <see cref="Rounding.MulUpByRelativeStep{T}"/>, identical bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> MulUpByRelativeStep<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T>
+    public static Vector128<T> MulUpByRelativeStep<T>(Vector128<T> a, Vector128<T> b) where T : IBinaryFloatingPointIeee754<T> => StepUpProduct(a * b);
+
+    /// <summary>Lane-wise <see cref="Rounding.StepUpProduct{T}"/>, identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> StepUpProduct<T>(Vector128<T> product) where T : IBinaryFloatingPointIeee754<T>
     {
-        var product = a * b;
         var step = Vector128.Create(T.CreateTruncating(4) * ErrorBounds.UnitRoundoff<T>());
         var stepped = Fma(Vector128.Abs(product), step, product) + Vector128.Create(T.Epsilon);
         var negativeInfinity = Vector128.Create(T.NegativeInfinity);

@@ -104,9 +104,18 @@ public static class Rounding
     /// ulps (plus η) below the nearest value. Non-finite products step as in <see cref="MulDown{T}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T MulDownByRelativeStep<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
+    public static T MulDownByRelativeStep<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T> => StepDownProduct(a * b);
+
+    /// <summary>
+    /// The step of <see cref="MulDownByRelativeStep{T}"/> applied to a rounded product p = fl(a·b): a lower bound of
+    /// a·b. The step is non-decreasing in p (p − 4u|p| is increasing, rounding to nearest and subtracting η keep the
+    /// order, and −∞ ↦ −∞ and +∞ ↦ MaxValue stay at the ends), so the lower bound of the smaller of two products is
+    /// the smaller of their lower bounds: min(StepDown(p), StepDown(q)) = StepDown(min(p, q)) (the result is never −0 —
+    /// a sum of two values rounded to nearest is −0 only when both are — so not even a zero's sign differs) — one step instead of two where a kernel takes the minimum of corners.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T StepDownProduct<T>(T product) where T : IBinaryFloatingPointIeee754<T>
     {
-        var product = a * b;
         if (!T.IsFinite(product)) return T.BitDecrement(product);
         var four = T.CreateTruncating(4);
         return T.FusedMultiplyAdd(-T.Abs(product), four * ErrorBounds.UnitRoundoff<T>(), product) - T.Epsilon;
@@ -114,9 +123,15 @@ public static class Rounding
 
     /// <summary>Upper bound of a · b by the relative step: fl(p + 4u·|p|) + η (see <see cref="MulDownByRelativeStep{T}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T MulUpByRelativeStep<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T>
+    public static T MulUpByRelativeStep<T>(T a, T b) where T : IBinaryFloatingPointIeee754<T> => StepUpProduct(a * b);
+
+    /// <summary>
+    /// The step of <see cref="MulUpByRelativeStep{T}"/> applied to a rounded product: non-decreasing in the product
+    /// (see <see cref="StepDownProduct{T}"/>), so max(StepUp(p), StepUp(q)) = StepUp(max(p, q)).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T StepUpProduct<T>(T product) where T : IBinaryFloatingPointIeee754<T>
     {
-        var product = a * b;
         if (!T.IsFinite(product)) return T.BitIncrement(product);
         var four = T.CreateTruncating(4);
         return T.FusedMultiplyAdd(T.Abs(product), four * ErrorBounds.UnitRoundoff<T>(), product) + T.Epsilon;

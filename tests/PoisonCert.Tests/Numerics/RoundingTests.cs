@@ -64,6 +64,31 @@ public abstract class RoundingTests<T> where T : IBinaryFloatingPointIeee754<T>
         }
     }
 
+    // The sign-case kernels step only the smaller (larger) of two corner products: that is the minimum (maximum) of
+    // the stepped corners bit for bit because the step is non-decreasing and never returns −0.
+    [Fact]
+    public void ProductSteps_AreMonotone_SoMinOfStepsIsStepOfMin()
+    {
+        var values = Operands(11, 3000).SelectMany(p => new[] { p.A, p.B, p.A * p.B })
+            .Concat([T.PositiveInfinity, T.NegativeInfinity, T.BitDecrement(T.PositiveInfinity), T.BitIncrement(T.NegativeInfinity), T.Epsilon * T.CreateTruncating(3)]).ToArray();
+        var random = new Random(3);
+        for (var i = 0; i < 20000; i++)
+        {
+            var (p, q) = (values[random.Next(values.Length)], values[random.Next(values.Length)]);
+            var down = Rounding.StepDownProduct(T.Min(p, q));
+            var up = Rounding.StepUpProduct(T.Max(p, q));
+            Assert.True(BitsEqual(down, T.Min(Rounding.StepDownProduct(p), Rounding.StepDownProduct(q))), $"down: {p:R}, {q:R}");
+            Assert.True(BitsEqual(up, T.Max(Rounding.StepUpProduct(p), Rounding.StepUpProduct(q))), $"up: {p:R}, {q:R}");
+            Assert.False(IsNegativeZero(down) || IsNegativeZero(up), $"a stepped product is −0: {p:R}, {q:R}");
+            if (p <= q)
+                Assert.True(Rounding.StepDownProduct(p) <= Rounding.StepDownProduct(q) && Rounding.StepUpProduct(p) <= Rounding.StepUpProduct(q), $"not monotone: {p:R} ≤ {q:R}");
+        }
+    }
+
+    private static bool IsNegativeZero(T a) => T.IsZero(a) && T.IsNegative(a);
+
+    private static bool BitsEqual(T a, T b) => a.Equals(b) && T.IsNegative(a) == T.IsNegative(b);
+
     [Property(MaxTest = 300)]
     public bool AddAndMul_FsCheckSeeds_EncloseExactResults(int seed)
     {
