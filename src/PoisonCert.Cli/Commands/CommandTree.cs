@@ -19,6 +19,7 @@ public static class CommandTree
             VerifyCommand.Create(context),
             RunCommands.Sweep(context),
             RunCommands.Audit(context),
+            RegionCommand.Create(context),
             DatasetsCommand.Create(context),
         };
         root.SetAction(_ => RunCommands.CertifyDefault(context));

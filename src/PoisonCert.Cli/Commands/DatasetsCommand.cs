@@ -20,6 +20,22 @@ internal static class DatasetsCommand
             return context.Fetcher(registry).Run(parsed.GetValue(check), context.Output, context.Error);
         }));
         command.Add(fetch);
+        var samples = OptionParsers.PositiveInteger("--samples", "Number of points (half on each moon).", 200);
+        var noise = new Option<double>("--noise") { Description = "Standard deviation of the Gaussian noise on both coordinates.", DefaultValueFactory = _ => 0.1 };
+        var seed = OptionParsers.Seed("--seed", "Seed of the noise (SplitMix64).");
+        var output = OptionParsers.OutputFile("--out", "Where to write the CSV (x1,x2,label).", required: true);
+        var moons = new Command("moons", "Write the synthetic two-moons dataset (scikit-learn's make_moons recipe, deterministic for a seed) as CSV.") { samples, noise, seed, output };
+        moons.SetAction(parsed => context.Guard("datasets moons", () =>
+        {
+            string path = parsed.GetValue(output)!;
+            string csv = TwoMoons.Csv(parsed.GetValue(samples), parsed.GetValue(noise), parsed.GetValue(seed));
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null) Directory.CreateDirectory(folder);
+            File.WriteAllText(path, csv);
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {parsed.GetValue(samples)} two-moons points (noise {parsed.GetValue(noise):R}, seed {parsed.GetValue(seed)}) to {path}."));
+            return ExitCodes.Success;
+        }));
+        command.Add(moons);
         return command;
     }
 

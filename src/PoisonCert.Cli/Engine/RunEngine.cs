@@ -63,6 +63,11 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         var prepared = RunPipeline.Prepare(specification, registry());
         CompareDataFiles(certificate.DataFiles, prepared.DataFiles, differences);
         if (prepared.Run.ToJson() != certificate.Run.Resolved.ToJson()) differences.Add("the run resolves differently now (defaults or dataset changed)");
+        CompareScaling("feature scaling", certificate.Scaling.Offsets, certificate.Scaling.Scales, prepared.Scaling.Offsets, prepared.Scaling.Scales, differences);
+        if ((certificate.TargetScaling is null) != (prepared.TargetScaling is null))
+            differences.Add("target scaling: " + (certificate.TargetScaling is null ? "the run scales its targets now, the certificate records none" : "the certificate records one, the run does not scale its targets"));
+        else if (certificate.TargetScaling is { } recorded)
+            CompareScaling("target scaling", recorded.Offsets, recorded.Scales, prepared.TargetScaling!.Offsets, prepared.TargetScaling.Scales, differences);
         var outcome = CertifyPrepared(prepared, progress);
         CompareParameters(certificate.Parameters, outcome.Parameters, differences);
         CompareMetrics(certificate.Metrics, outcome.Metrics, differences);
@@ -153,6 +158,7 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         DataFiles = prepared.DataFiles,
         Split = prepared.Split.Description,
         Scaling = prepared.Scaling,
+        TargetScaling = prepared.TargetScaling,
         Timings = outcome.Timings,
         Metrics = outcome.Metrics,
         StepMeanBoundWidths = outcome.StepMeanBoundWidths,
@@ -178,6 +184,21 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         foreach (var (was, @is) in recorded.Zip(now))
             if (was.Sha256 != @is.Sha256 || was.Length != @is.Length)
                 differences.Add($"data file {Path.GetFileName(@is.Path)}: SHA-256 {@is.Sha256} ({@is.Length} bytes) now, {was.Sha256} ({was.Length} bytes) in the certificate");
+    }
+
+    private static void CompareScaling(string what, IReadOnlyList<double> offsets, IReadOnlyList<double> scales,
+        IReadOnlyList<double> offsetsNow, IReadOnlyList<double> scalesNow, List<string> differences)
+    {
+        foreach (var (label, was, now) in new[] { ("offsets", offsets, offsetsNow), ("scales", scales, scalesNow) })
+        {
+            if (was.Count != now.Count) { differences.Add($"{what}: {was.Count} {label} in the certificate, {now.Count} now"); continue; }
+            for (var i = 0; i < was.Count; i++)
+                if (BitConverter.DoubleToInt64Bits(was[i]) != BitConverter.DoubleToInt64Bits(now[i]))
+                {
+                    differences.Add(string.Format(Invariant, "{0} {1}[{2}]: {3:R} in the certificate, {4:R} recomputed", what, label, i, was[i], now[i]));
+                    break;
+                }
+        }
     }
 
     private static void CompareParameters(IReadOnlyList<ParameterBounds> recorded, IReadOnlyList<ParameterBounds> now, List<string> differences)

@@ -100,15 +100,63 @@ internal static class ReportPlots
             plot.Axes.SetLimitsX(-0.05 * Math.Max(kMax, 1), kMax * 1.05 + (kMax == 0 ? 1 : 0));
         }
         plot.Legend.FontSize = LegendSize;
-        plot.ShowLegend(Alignment.UpperRight);
+        // A growing worst-case MSE ends at the upper right; a falling certified share leaves the upper right free.
+        plot.ShowLegend(metricName.Contains("MSE", StringComparison.Ordinal) ? Alignment.UpperLeft : Alignment.UpperRight);
         plot.SavePng(path, Width, Height);
+    }
+
+    /// <summary>
+    /// The input plane of a two-feature classifier: cells whose class is certified in the class's colour, cells that
+    /// some poisoned model may classify otherwise in grey, the training points on top.
+    /// </summary>
+    public static void Region(Commands.RegionData region, string runName, string threat, string path)
+    {
+        var plot = NewPlot($"Certified prediction region — {runName}", "x1", "x2");
+        Color[] certifiedColors = [Color.FromHex("#9DB8DE"), Color.FromHex("#F2BE98"), Color.FromHex("#A8D5A2")];
+        Color[] pointColors = [Color.FromHex("#1F4E99"), Color.FromHex("#B5490F"), Color.FromHex("#2E7D32")];
+        Color[] uncertainColors = [Color.FromHex("#C8CEDA"), Color.FromHex("#E2CFC2"), Color.FromHex("#CAD6C8")];
+        int n = region.Resolution;
+        double cellX = (region.XMax - region.XMin) / (n - 1), cellY = (region.YMax - region.YMin) / (n - 1);
+        for (int row = 0; row < n; row++)
+            for (int column = 0; column < n; column++)
+            {
+                int cell = row * n + column;
+                double x = region.XMin + cellX * column, y = region.YMin + cellY * row;
+                // Slightly overlapping cells, so no seams show between them.
+                var rectangle = plot.Add.Rectangle(x - 0.51 * cellX, x + 0.51 * cellX, y - 0.51 * cellY, y + 0.51 * cellY);
+                int predicted = region.Predictions[cell] % certifiedColors.Length;
+                var color = region.Stable[cell] ? certifiedColors[predicted] : uncertainColors[predicted];
+                rectangle.FillColor = color;
+                rectangle.LineWidth = 0;
+                rectangle.LineColor = color;
+            }
+        foreach (var group in region.TrainingPoints.GroupBy(p => p.Label).OrderBy(g => g.Key))
+        {
+            var points = plot.Add.ScatterPoints(group.Select(p => p.X).ToArray(), group.Select(p => p.Y).ToArray());
+            points.Color = pointColors[group.Key % pointColors.Length];
+            points.MarkerSize = 6;
+            points.MarkerShape = MarkerShape.FilledCircle;
+        }
+        int classes = Math.Max(2, region.TrainingPoints.Select(p => p.Label).DefaultIfEmpty(0).Max() + 1);
+        for (int label = 0; label < classes; label++)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"certified class {label}", FillColor = certifiedColors[label % certifiedColors.Length] });
+        for (int label = 0; label < classes; label++)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"not certified (clean model: {label})", FillColor = uncertainColors[label % uncertainColors.Length] });
+        foreach (var group in region.TrainingPoints.GroupBy(p => p.Label).OrderBy(g => g.Key))
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"training point, class {group.Key}", MarkerColor = pointColors[group.Key % pointColors.Length], MarkerShape = MarkerShape.FilledCircle, MarkerSize = 8, LineWidth = 0 });
+        plot.Legend.FontSize = 13;
+        plot.Legend.Orientation = Orientation.Horizontal;
+        plot.ShowLegend(Edge.Bottom);
+        plot.Axes.SetLimits(region.XMin - cellX / 2, region.XMax + cellX / 2, region.YMin - cellY / 2, region.YMax + cellY / 2);
+        plot.HideGrid();
+        plot.SavePng(path, Width, 680);
     }
 
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
         plot.Font.Set("DejaVu Sans");
-        plot.Title(title, TitleSize);
+        plot.Title(title, title.Length > 64 ? TitleSize * 64 / title.Length : TitleSize); // long run names still fit the width
         plot.XLabel(xLabel, LabelSize);
         plot.YLabel(yLabel, LabelSize);
         plot.Axes.Left.TickLabelStyle.FontSize = TickSize;

@@ -33,6 +33,9 @@ public sealed record CertificateFile
     /// <summary>The feature scaling fitted on the training rows, with its offsets and scales.</summary>
     public required FeatureScaling Scaling { get; init; }
 
+    /// <summary>The regression target scaling fitted on the training rows; present exactly when the run's targetScaling is "standard".</summary>
+    public TargetScaling? TargetScaling { get; init; }
+
     public IReadOnlyList<PhaseTiming> Timings { get; init; } = [];
 
     public IReadOnlyList<CertificateMetric> Metrics { get; init; } = [];

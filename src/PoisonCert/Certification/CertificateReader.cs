@@ -49,6 +49,19 @@ internal static class CertificateReader
         CheckSame(fields.Required("domain", "the domain"), RunVocabulary.Domain.Name(resolved.Domain), "domain", errors);
         SplitDescription split = ReadSplit(fields.Required("split", "the split"), resolved, dataFiles, errors);
         FeatureScaling scaling = ReadScaling(fields.Required("scaling", "the scaling"), resolved, errors);
+        JsonNode? targetScalingNode = fields.OptionalNotNull("targetScaling");
+        TargetScaling? targetScaling = null;
+        if (resolved.TargetScaling == ScalingMethod.None)
+        {
+            if (targetScalingNode is not null)
+            {
+                throw errors.At(targetScalingNode, "the resolved run does not scale its targets (targetScaling \"none\"), so the certificate must not record a target scaling");
+            }
+        }
+        else
+        {
+            targetScaling = ReadTargetScaling(targetScalingNode ?? throw errors.At(root, "the required field 'targetScaling' is missing: the resolved run scales its targets (\"standard\")"), resolved, errors);
+        }
         List<PhaseTiming> timings = [.. JsonValues.Array(fields.Required("timings", "the timings"), errors, "a list of phase timings").Select(node =>
         {
             var timing = new JsonFields(node, errors, "a phase timing");
@@ -81,6 +94,7 @@ internal static class CertificateReader
             DataFiles = dataFiles,
             Split = split,
             Scaling = scaling,
+            TargetScaling = targetScaling,
             Timings = timings,
             Metrics = metrics,
             StepMeanBoundWidths = widths,
@@ -216,6 +230,27 @@ internal static class CertificateReader
             throw errors.At(node, $"expected one offset and one scale per feature name: {names.Count} names, {offsets.Count} offsets, {scales.Count} scales");
         }
         return new FeatureScaling(method, names, offsets, scales, rows);
+    }
+
+    private static TargetScaling ReadTargetScaling(JsonNode node, ResolvedRun run, JsonErrors errors)
+    {
+        var fields = new JsonFields(node, errors, "the target scaling");
+        JsonNode methodNode = fields.Required("method", "the target scaling method");
+        ScalingMethod method = JsonValues.Enum(methodNode, errors, RunVocabulary.TargetScaling);
+        if (method != run.TargetScaling)
+        {
+            throw errors.At(methodNode, $"the target scaling differs from the resolved run's \"{RunVocabulary.TargetScaling.Name(run.TargetScaling)}\"");
+        }
+        int rows = JsonValues.Integer(fields.Required("fittedOnRows", "the rows the target scaling was fitted on"), errors, 1);
+        List<string> names = JsonValues.Strings(fields.Required("targetNames", "the target names"), errors);
+        List<double> offsets = [.. JsonValues.Array(fields.Required("offsets", "one offset per target"), errors, "a list of offsets").Select(value => JsonValues.Any(value, errors))];
+        List<double> scales = [.. JsonValues.Array(fields.Required("scales", "one scale per target"), errors, "a list of scales").Select(value => JsonValues.Positive(value, errors))];
+        fields.RejectUnknown();
+        if (names.Count == 0 || offsets.Count != names.Count || scales.Count != names.Count)
+        {
+            throw errors.At(node, $"expected one offset and one scale per target name: {names.Count} names, {offsets.Count} offsets, {scales.Count} scales");
+        }
+        return new TargetScaling(method, names, offsets, scales, rows);
     }
 
     private static (List<ParameterBounds>, ParametersSideFile?) ReadParameters(string certificatePath, JsonNode node, JsonNode? sideNode,

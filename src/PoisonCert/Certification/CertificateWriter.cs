@@ -114,6 +114,16 @@ internal static class CertificateWriter
         CanonicalJson.InlineArray(writer, "offsets", [.. scaling.Offsets.Select(CanonicalJson.Format)]);
         CanonicalJson.InlineArray(writer, "scales", [.. scaling.Scales.Select(CanonicalJson.Format)]);
         writer.WriteEndObject();
+        if (certificate.TargetScaling is { } targetScaling)
+        {
+            writer.WriteStartObject("targetScaling");
+            writer.WriteString("method", RunVocabulary.TargetScaling.Name(targetScaling.Method));
+            writer.WriteNumber("fittedOnRows", targetScaling.FittedOnRows);
+            CanonicalJson.Strings(writer, "targetNames", targetScaling.TargetNames);
+            CanonicalJson.InlineArray(writer, "offsets", [.. targetScaling.Offsets.Select(CanonicalJson.Format)]);
+            CanonicalJson.InlineArray(writer, "scales", [.. targetScaling.Scales.Select(CanonicalJson.Format)]);
+            writer.WriteEndObject();
+        }
         writer.WriteStartArray("timings");
         foreach (PhaseTiming timing in certificate.Timings)
         {

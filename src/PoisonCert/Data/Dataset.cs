@@ -165,6 +165,12 @@ public sealed class Dataset
         new(name, Rows, Columns, features, FeatureNames, TargetName, TargetKind, _labels, ClassNames,
             _regressionTargets, TargetWidth, SourceDescription, SourceFiles);
 
+    /// <summary>The same rows and features with other regression targets of the same shape (used by target scaling).</summary>
+    public Dataset WithRegressionTargets(double[] targets, string name) =>
+        TargetKind != TargetKind.Regression
+            ? throw new InvalidOperationException($"Dataset '{Name}' is a classification dataset: it has no regression targets.")
+            : CreateRegression(name, Rows, Columns, _features, FeatureNames, TargetName, targets, TargetWidth, SourceDescription, SourceFiles);
+
     private void CheckFeatures()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(Rows);

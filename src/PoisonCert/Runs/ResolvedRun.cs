@@ -18,6 +18,12 @@ public sealed record ResolvedRun
 
     public required ScalingMethod Scaling { get; init; }
 
+    /// <summary>
+    /// How regression targets are scaled (fitted on the training rows): <see cref="ScalingMethod.Standardize"/> or
+    /// <see cref="ScalingMethod.None"/>; always None for classification.
+    /// </summary>
+    public ScalingMethod TargetScaling { get; init; } = ScalingMethod.None;
+
     public required NumericPrecision Precision { get; init; }
 
     public required DomainKind Domain { get; init; }

@@ -14,6 +14,7 @@ internal static class RunFileReader
             Dataset = ReadDataset(fields.Required("dataset", "an object naming a registry dataset ({\"name\": \"wdbc\"}) or a file ({\"file\": ...})"), errors),
             Split = Map(fields.OptionalNotNull("split"), node => ReadSplit(node, errors)),
             Scaling = MapValue(fields.OptionalNotNull("scaling"), node => JsonValues.Enum(node, errors, RunVocabulary.Scaling)),
+            TargetScaling = MapValue(fields.OptionalNotNull("targetScaling"), node => JsonValues.Enum(node, errors, RunVocabulary.TargetScaling)),
             Precision = MapValue(fields.OptionalNotNull("precision"), node => JsonValues.Enum(node, errors, RunVocabulary.Precision)),
             Domain = MapValue(fields.OptionalNotNull("domain"), node => JsonValues.Enum(node, errors, RunVocabulary.Domain)),
             Model = Map(fields.OptionalNotNull("model"), node => ReadModel(node, errors)),

@@ -24,6 +24,7 @@ internal static class RunJsonWriter
             writer.WriteEndObject();
         }
         Enum(writer, "scaling", run.Scaling, RunVocabulary.Scaling);
+        Enum(writer, "targetScaling", run.TargetScaling, RunVocabulary.TargetScaling);
         Enum(writer, "precision", run.Precision, RunVocabulary.Precision);
         Enum(writer, "domain", run.Domain, RunVocabulary.Domain);
         if (run.Model is { } model)
@@ -128,6 +129,7 @@ internal static class RunJsonWriter
         writer.WriteBoolean("stratified", run.Split.Stratified);
         writer.WriteEndObject();
         writer.WriteString("scaling", RunVocabulary.Scaling.Name(run.Scaling));
+        writer.WriteString("targetScaling", RunVocabulary.TargetScaling.Name(run.TargetScaling));
         writer.WriteString("precision", RunVocabulary.Precision.Name(run.Precision));
         writer.WriteString("domain", RunVocabulary.Domain.Name(run.Domain));
         writer.WriteStartObject("model");

@@ -12,6 +12,9 @@ namespace PoisonCert.Runs;
 /// <summary>A run with its data loaded, split and scaled (scaling fitted on the training rows only).</summary>
 public sealed record PreparedRun(ResolvedRun Run, Dataset Source, DatasetSplit Split, FeatureScaling Scaling, Dataset Train, Dataset Test)
 {
+    /// <summary>The regression target scaling fitted on the clean training rows (null for classification or "none").</summary>
+    public TargetScaling? TargetScaling { get; init; }
+
     /// <summary>The files the data came from, with their SHA-256 (recorded in certificates).</summary>
     public IReadOnlyList<SourceFile> DataFiles => Source.SourceFiles;
 }
@@ -49,7 +52,13 @@ public static class RunPipeline
         var scaling = FeatureScaling.Fit(split.Train, run.Scaling);
         var train = split.Train;
         if (trainDataPath is not null) train = SubstituteTraining(run, registry, trainDataPath, source, split);
-        return new PreparedRun(run, source, split, scaling, scaling.Apply(train), scaling.Apply(split.Test));
+        if (run.TargetScaling == ScalingMethod.None)
+            return new PreparedRun(run, source, split, scaling, scaling.Apply(train), scaling.Apply(split.Test));
+        var targetScaling = TargetScaling.Fit(split.Train, run.TargetScaling);
+        return new PreparedRun(run, source, split, scaling, targetScaling.Apply(scaling.Apply(train)), targetScaling.Apply(scaling.Apply(split.Test)))
+        {
+            TargetScaling = targetScaling,
+        };
     }
 
     /// <summary>"affine" and "crown" are named in the run-file vocabulary but not part of this build.</summary>
@@ -149,7 +158,7 @@ public static class RunPipeline
         var result = trainer.Train(train, initial);
         var stopwatch = Stopwatch.StartNew();
         if (prepared.Run.Certify.MaxTestPoints is int limit && limit < test.Rows) test = test.Select([.. Enumerable.Range(0, limit)], test.Name);
-        var (metrics, certified) = TestMetrics(result.Box, test, prepared.Run.Certify.BackdoorEpsilon, products);
+        var (metrics, certified) = TestMetrics(result.Box, test, prepared.Run.Certify.BackdoorEpsilon, products, prepared.TargetScaling);
         var parameters = CertificateBoxes.Bounds(result.Box);
         return new CertificationOutcome(parameters, metrics, result.MeanWidthPerStep,
             [new PhaseTiming("certified training", result.Elapsed.TotalSeconds), new PhaseTiming("test-time certification", stopwatch.Elapsed.TotalSeconds)],
@@ -161,8 +170,9 @@ public static class RunPipeline
     public static IntervalProducts Products(ResolvedRun run) => run.Domain == DomainKind.IntervalExact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius;
 
     public static (IReadOnlyList<CertificateMetric> Metrics, bool[]? CertifiedPerPoint) TestMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius,
-        IntervalProducts products = IntervalProducts.MidpointRadius) where T : IBinaryFloatingPointIeee754<T>
+        IntervalProducts products = IntervalProducts.MidpointRadius, TargetScaling? targetScaling = null) where T : IBinaryFloatingPointIeee754<T>
     {
+        if (targetScaling is { Method: not ScalingMethod.None }) return ScaledRegressionMetrics(box, test, triggerRadius, products, targetScaling);
         var metrics = new List<CertificateMetric>();
         if (test.IsClassification)
         {
@@ -190,6 +200,65 @@ public static class RunPipeline
                 $"largest mean squared error over the box under every trigger of ℓ∞ radius {triggerRadius:R}"));
         }
         return (metrics, null);
+    }
+
+    // Metrics of a run trained on standardised targets: MSE in squared target units (the certified bounds converted
+    // outward, TargetScaling.WorstCaseMseInTargetUnits), then the MSE on the standardised targets as certified.
+    private static (IReadOnlyList<CertificateMetric>, bool[]?) ScaledRegressionMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius,
+        IntervalProducts products, TargetScaling scaling) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var targets = test.Targets!.Select(double.CreateTruncating).ToArray();
+        var r = TestTimeCertifier.Regression(box, test, 0, products);
+        var nominal = PointMetric(box.Architecture, box.Nominal, test, scaling);
+        var metrics = new List<CertificateMetric>
+        {
+            new("mse", nominal, scaling.WorstCaseMseInTargetUnits(r.WorstCaseMse, targets),
+                "mean squared error on the test points in squared target units (the network predicts standardised targets; a prediction ŷ means μ + σŷ): "
+                + "of the clean model (nominal, σ² times its standardised MSE), and its largest value over the box (certified worst case, converted with outward rounding)"),
+            new("best-case mse", nominal, scaling.BestCaseMseInTargetUnits(r.BestCaseMse, targets), "the smallest mean squared error over the box, in squared target units (converted with downward rounding)"),
+            new("mse (standardised targets)", r.NominalMse, r.WorstCaseMse, "mean squared error on the standardised test targets: of the clean model, and its largest value over the box"),
+        };
+        if (triggerRadius > 0)
+        {
+            var b = TestTimeCertifier.Regression(box, test, triggerRadius, products);
+            metrics.Add(new CertificateMetric("backdoor mse", nominal, scaling.WorstCaseMseInTargetUnits(b.WorstCaseMse, targets),
+                $"largest mean squared error over the box under every trigger of ℓ∞ radius {triggerRadius:R}, in squared target units"));
+        }
+        return (metrics, null);
+    }
+
+    /// <summary>
+    /// The first metric of a certificate for ONE parameter vector: accuracy for classification, MSE for regression
+    /// (in squared target units when the targets were scaled: the mean of σ_j²·(ŷ − c)² over the stored scaled
+    /// targets c). Used for the clean model of a scaled run and for the poisoned models of an audit.
+    /// </summary>
+    public static double PointMetric<T>(NetworkArchitecture architecture, ReadOnlySpan<T> parameters, TrainingSet<T> test, TargetScaling? scaling = null)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        const int chunk = 256;
+        var network = new PointNetwork<T>(architecture, chunk);
+        var outputs = architecture.Outputs;
+        double total = 0;
+        var correct = 0;
+        for (var first = 0; first < test.Rows; first += chunk)
+        {
+            var count = Math.Min(chunk, test.Rows - first);
+            network.Forward(parameters, test.Features.AsSpan(first * test.Inputs, count * test.Inputs), count);
+            if (test.IsClassification)
+            {
+                for (var i = 0; i < count; i++)
+                    if (PointLoss.Predict(network.Outputs.Slice(i * outputs, outputs)) == test.Labels![first + i]) correct++;
+                continue;
+            }
+            var width = test.TargetWidth;
+            for (var e = 0; e < count * width; e++)
+            {
+                var residual = double.CreateTruncating(network.Outputs[e]) - double.CreateTruncating(test.Targets![first * width + e]);
+                var sigma = scaling is null ? 1.0 : scaling.Scales[e % width];
+                total += residual * residual * sigma * sigma;
+            }
+        }
+        return test.IsClassification ? (double)correct / test.Rows : total / ((double)test.Rows * test.TargetWidth);
     }
 
     private static ParameterValues Values<T>(T[] values) where T : IBinaryFloatingPointIeee754<T>

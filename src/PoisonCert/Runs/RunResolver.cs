@@ -30,6 +30,10 @@ internal static class RunResolver
         {
             throw fail.At("$.split.stratified", "a stratified split needs class labels, but the dataset is a regression dataset");
         }
+        if (run.TargetScaling == ScalingMethod.Standardize && task == TargetKind.Classification)
+        {
+            throw fail.At("$.targetScaling", "\"standard\" scales regression targets, but the run is a classification (class labels are not scaled): remove 'targetScaling' or set it to \"none\"");
+        }
         CheckModel(run, fail);
         CheckTraining(run, fail);
         CheckThreat(run, task, fail);
@@ -66,6 +70,7 @@ internal static class RunResolver
             Split = new SplitSettings(run.Split?.TestFraction ?? RunDefaults.TestFraction, run.Split?.Seed ?? RunDefaults.SplitSeed,
                 run.Split?.Stratified ?? task == TargetKind.Classification),
             Scaling = run.Scaling ?? RunDefaults.Scaling,
+            TargetScaling = run.TargetScaling ?? ScalingMethod.None,
             Precision = run.Precision ?? RunDefaults.Precision,
             Domain = run.Domain ?? RunDefaults.Domain,
             Model = new ModelSettings(model.Hidden ?? RunDefaults.Hidden, model.FrozenLayers ?? 0, model.InitSeed ?? 0),

@@ -18,6 +18,9 @@ public sealed record RunSpecification
 
     public ScalingMethod? Scaling { get; init; }
 
+    /// <summary>Regression targets: <see cref="ScalingMethod.Standardize"/> or <see cref="ScalingMethod.None"/> (fitted on the training rows).</summary>
+    public ScalingMethod? TargetScaling { get; init; }
+
     public NumericPrecision? Precision { get; init; }
 
     public DomainKind? Domain { get; init; }

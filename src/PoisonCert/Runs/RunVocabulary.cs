@@ -8,6 +8,9 @@ public static class RunVocabulary
     public static JsonEnum<ScalingMethod> Scaling { get; } =
         new(("standard", ScalingMethod.Standardize), ("minmax", ScalingMethod.MinMax), ("none", ScalingMethod.None));
 
+    /// <summary>Regression target scaling: the feature scalings' names, minmax excluded.</summary>
+    public static JsonEnum<ScalingMethod> TargetScaling { get; } = new(("standard", ScalingMethod.Standardize), ("none", ScalingMethod.None));
+
     public static JsonEnum<NumericPrecision> Precision { get; } =
         new(("float32", NumericPrecision.Float32), ("float64", NumericPrecision.Float64));
 

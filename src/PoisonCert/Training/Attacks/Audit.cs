@@ -22,12 +22,14 @@ public sealed record AuditResult(int Runs, int StepsChecked, IReadOnlyList<Audit
 /// the program within the threat model — random poisons, adversarial pushes of chosen parameters, and adversarial
 /// pushes of chosen test outputs — each checked against the box after EVERY step with zero slack. It reports the
 /// largest movement the attacks achieved next to the certified bound (how loose the certificate is), and every
-/// escape with the poisoned data that caused it.
+/// escape with the poisoned data that caused it. With <c>trainedRun</c>, every poisoned run that stayed inside is handed
+/// over with the final certified box and its trained parameters (e.g. to measure its test metric).
 /// </summary>
 public static class Audit
 {
     public static AuditResult Run<T>(TrainingSet<T> train, TrainingSet<T>? test, NetworkParameters<T> initial, TrainingRecipe recipe, ThreatModel threat,
-        int runs, ulong seed, CertificationOptions? options = null, Action<int, int>? progress = null, BoundSettings? bounds = null)
+        int runs, ulong seed, CertificationOptions? options = null, Action<int, int>? progress = null, BoundSettings? bounds = null,
+        Action<ParameterBox<T>, int, T[]>? trainedRun = null)
         where T : IBinaryFloatingPointIeee754<T>
     {
         if (runs < 1) throw new InvalidConfigurationException($"--runs {runs}: an audit needs at least one poisoned run.");
@@ -63,6 +65,7 @@ public static class Audit
                 for (var e = start; e < achieved.Length; e++)
                     achieved[e] = Math.Max(achieved[e], Math.Abs(double.CreateTruncating(trained.Values[e]) - double.CreateTruncating(final.Nominal[e])));
                 movements.AddRange(GoalMovement(goal, architecture, trained.Values, final));
+                trainedRun?.Invoke(final, r, trained.Values);
             }
             catch (OperationCanceledException) when (escape is not null)
             {
