@@ -274,10 +274,10 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
         }
 
         // The slots are merged with the sorted block v 16 at a time from the best: with the chunk a (sorted, −∞ past
-        // k) and the carry v (sorted, the best 16 values not yet placed), h[i] = max(a[i], v[15 − i]) holds the 16 best
-        // of a ∪ v, l[i] = min(a[i], v[15 − i]) the other 16; both are bitonic, so a bitonic merge sorts each. h is the
-        // chunk's new content, l the carry into the next chunk. Each of h is ≥ a[15] ≥ every later slot, so chunk by
-        // chunk this gives the sorted top k of the kept values and the block.
+        // k) and the carry v (the block at first: the 16 best values not yet placed), h[i] = max(a[i], v[15 − i])
+        // holds the 16 best of a ∪ v and is bitonic, so a bitonic merge sorts it into the chunk's new content; l[i] =
+        // min(a[i], v[15 − i]), the other 16, is the carry into the next chunk. Each of h is ≥ a[15] ≥ every later
+        // slot, so chunk by chunk this gives the sorted top k of the kept values and the block.
 
         // 2 ≤ k ≤ 16: one chunk, no carry, all in registers.
         private static void InsertSorted(ref T block, nuint stride, ref T kept, nuint width, int k, TV sign)
@@ -307,7 +307,12 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             StoreSlots(ref kept, width, k, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15);
         }
 
-        // k > 16: chunk by chunk, the carry kept in memory between chunks.
+        // k > 16: chunk by chunk, the carry kept in memory between chunks. The carry l is passed on unsorted: the
+        // steps are a fixed comparator network, so it suffices that it merges every 0-1 input (a slot holds 1 iff
+        // its value is ≥ t, for each threshold t). There the chunk is 1…1 0…0 and the carry read as v[15 − i] is
+        // 0…0 1…1 (so at the first chunk, v sorted); h then has its ones at a prefix and a suffix (bitonic, sorted
+        // by the merge), and l at their overlap: again a suffix when the chunk was all ones; otherwise every later
+        // chunk is all zeros, the next h is one block of ones (bitonic) and the carry after it is all zeros.
         private static void InsertChunks(ref T block, nuint stride, ref T kept, nuint width, int k, TV sign)
         {
             var carry = new Sixteen();
@@ -373,8 +378,6 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
                     ref h8, ref h9, ref h10, ref h11, ref h12, ref h13, ref h14, ref h15);
                 StoreSlots(ref slots, width, count, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15);
                 if (count <= 16) return;
-                SortBitonic(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7,
-                    ref v8, ref v9, ref v10, ref v11, ref v12, ref v13, ref v14, ref v15);
                 carry[0] = v0;
                 carry[1] = v1;
                 carry[2] = v2;
