@@ -197,10 +197,12 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
         }
     }
 
-    // The blocked insertion (Add and Merge). Rows are taken BlockRows at a time; for each group of coordinates
-    // (one vector, lanes = coordinates; or one coordinate on the scalar path) the block's candidates are sorted
-    // with a fixed network and merged into the kept slots. Every step is a lane-wise Max/Min, so every path and
-    // every split of the stream gives the same sorted multiset, bit for bit. The networks are written for 16 rows.
+    // Add and Merge: the blocked insertion on the vector paths, then one value at a time for the coordinates past the
+    // last vector (all of them on the scalar path). The blocked insertion takes the rows BlockRows at a time; for
+    // each vector of coordinates (lanes = coordinates) the block's candidates are sorted with a fixed network and
+    // merged into the kept slots. Both keep the exact sorted top k of the stored values with exact operations, so
+    // every path and every split of the stream give the same slots, bit for bit. The networks are written for 16
+    // rows.
     private const int BlockRows = 16;
 
     private void Insert(ReadOnlySpan<T> rows, int rowCount, bool negate)
@@ -213,7 +215,32 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
             KernelPath.Vector128 => Blocks<Lanes128, Vector128<T>>.Insert(this, rows, rowCount, negate, 0),
             _ => 0,
         };
-        Blocks<Lane, T>.Insert(this, rows, rowCount, negate, first);
+        if (first < _width) InsertScalar(rows, rowCount, negate, first);
+    }
+
+    // One value at a time (the coordinates past the vectors, and the scalar path): a value that does not beat the
+    // k-th best is skipped with one compare, otherwise it goes down the slots by compare-exchange. Per coordinate this
+    // skips most values once the slots are full, which the blocked insertion cannot do lane by lane.
+    private void InsertScalar(ReadOnlySpan<T> rows, int rowCount, bool negate, int firstCoordinate)
+    {
+        var lastSlot = (_k - 1) * _width;
+        for (var row = 0; row < rowCount; row++)
+        {
+            var rowOffset = row * _width;
+            for (var c = firstCoordinate; c < _width; c++)
+            {
+                // The stored form: 0 − x and x + 0 are exact and give +0 for either zero.
+                var candidate = negate ? T.Zero - rows[rowOffset + c] : rows[rowOffset + c] + T.Zero;
+                if (_kept[lastSlot + c] >= candidate) continue;
+                for (var slot = 0; slot < _k; slot++)
+                {
+                    ref var current = ref _kept[slot * _width + c];
+                    var higher = T.Max(current, candidate);
+                    candidate = T.Min(current, candidate);
+                    current = higher;
+                }
+            }
+        }
     }
 
     private static class Blocks<TL, TV> where TL : struct, ILanes<TV>
@@ -515,9 +542,8 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
         }
     }
 
-    // Lane-wise operations of the blocked insertion for each vector width, and for one coordinate (TV = T). Max and
-    // Min are the native instructions: exact and commutative on stored values, which are never NaN (precondition)
-    // and never −0 (Stored maps −0 to +0).
+    // Lane-wise operations of the blocked insertion for each vector width. Max and Min are the native instructions:
+    // exact and commutative on stored values, which are never NaN (precondition) and never −0 (Stored maps −0 to +0).
     private interface ILanes<TV>
     {
         static abstract int Count { get; }
@@ -566,17 +592,5 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
         public static Vector128<T> Min(Vector128<T> a, Vector128<T> b) => Vector128.MinNative(a, b);
         public static Vector128<T> Sign(bool negate) => Vector128.Create(negate ? T.NegativeZero : T.Zero);
         public static Vector128<T> Stored(Vector128<T> value, Vector128<T> sign) => (value ^ sign) + Vector128<T>.Zero;
-    }
-
-    private struct Lane : ILanes<T>
-    {
-        public static int Count => 1;
-        public static T NegativeInfinity => T.NegativeInfinity;
-        public static T Load(ref T source, nuint offset) => Unsafe.Add(ref source, offset);
-        public static void Store(T value, ref T target, nuint offset) => Unsafe.Add(ref target, offset) = value;
-        public static T Max(T a, T b) => a > b ? a : b;
-        public static T Min(T a, T b) => a > b ? b : a;
-        public static T Sign(bool negate) => negate ? T.NegativeZero : T.Zero;
-        public static T Stored(T value, T sign) => T.IsNegative(sign) ? T.Zero - value : value + T.Zero;
     }
 }
