@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using FsCheck.Xunit;
 using PoisonCert.Kernels;
 using PoisonCert.Tests.Exact;
@@ -174,6 +175,186 @@ public abstract class TopKAccumulatorTests<T> where T : IBinaryFloatingPointIeee
         var error = Assert.Throws<ArgumentException>(() => accumulator.Add(new T[7], 2));
         Assert.Contains("8", error.Message);
         Assert.Throws<ArgumentException>(() => accumulator.Merge(new TopKAccumulator<T>(4, 3)));
+    }
+
+    // ---- The blocked insertion (16 rows per block) ----
+
+    private static readonly KernelPath[] EveryPath =
+        [KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Automatic];
+
+    private static long Bits(T value) => typeof(T) == typeof(float)
+        ? BitConverter.SingleToInt32Bits((float)(object)value)
+        : BitConverter.DoubleToInt64Bits((double)(object)value);
+
+    // Every coordinate's kept values, then the sums, as bit patterns (±0 distinguished).
+    private static long[] Snapshot(TopKAccumulator<T> accumulator)
+    {
+        var sums = new T[accumulator.Width];
+        accumulator.Sum(sums);
+        return Enumerable.Range(0, accumulator.Width).SelectMany(accumulator.Kept).Concat(sums).Select(Bits).ToArray();
+    }
+
+    private static void AddInPieces(TopKAccumulator<T> accumulator, T[] rows, IEnumerable<int> pieces)
+    {
+        var width = accumulator.Width;
+        var start = 0;
+        foreach (var size in pieces)
+        {
+            accumulator.Add(rows.AsSpan(start * width, size * width), size);
+            start += size;
+        }
+    }
+
+    // Row counts around multiples of the block (short last blocks padded), k = 1 (the maximum), k up to the block
+    // size (one chunk) and beyond it (a carry between chunks, last chunk full or partial), widths with a vector part
+    // and a scalar tail on every vector width: against brute force and the scalar path, bit for bit.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Accumulator_BlockedPath_RowCountsAndKAroundTheBlock_EveryPathBitIdenticalToScalar(bool smallest)
+    {
+        var random = new Random(smallest ? 12 : 11);
+        foreach (var k in new[] { 1, 2, 3, 15, 16, 17, 31, 32, 33, 50 })
+            foreach (var rowCount in new[] { 1, 15, 16, 17, 33, 47, 100 })
+            {
+                var width = random.Next(2) == 0 ? 21 : 37;
+                var rows = RandomRows(random, rowCount, width);
+                var scalar = new TopKAccumulator<T>(width, k, smallest, KernelPath.Scalar);
+                scalar.Add(rows, rowCount);
+                AssertMatchesBruteForce(scalar, rows, rowCount);
+                var expected = Snapshot(scalar);
+                foreach (var path in EveryPath)
+                {
+                    var accumulator = new TopKAccumulator<T>(width, k, smallest, path);
+                    accumulator.Add(rows, rowCount);
+                    Assert.True(expected.SequenceEqual(Snapshot(accumulator)), $"k = {k}, {rowCount} rows, {path}");
+                }
+            }
+    }
+
+    // Single rows (each a padded block of one) between large blocks, and merges of accumulators fed so, equal one Add
+    // of the whole stream bit for bit on every path.
+    [Property(MaxTest = 60)]
+    public bool Accumulator_SingleRowsInterleavedWithBlocks_BitIdenticalToOneShot(int seed)
+    {
+        var random = new Random(seed);
+        var k = new[] { 1, 4, 10, 16, 17, 40 }[random.Next(6)];
+        var width = random.Next(1, 45);
+        var smallest = random.Next(2) == 0;
+        var pieces = Enumerable.Range(0, random.Next(1, 12))
+            .Select(_ => random.Next(3) == 0 ? random.Next(16, 70) : 1).ToArray();
+        var rowCount = pieces.Sum();
+        var rows = RandomRows(random, rowCount, width);
+        var oneShot = new TopKAccumulator<T>(width, k, smallest, KernelPath.Scalar);
+        oneShot.Add(rows, rowCount);
+        AssertMatchesBruteForce(oneShot, rows, rowCount);
+        var expected = Snapshot(oneShot);
+        foreach (var path in EveryPath)
+        {
+            var pieceByPiece = new TopKAccumulator<T>(width, k, smallest, path);
+            AddInPieces(pieceByPiece, rows, pieces);
+            Assert.True(expected.SequenceEqual(Snapshot(pieceByPiece)), $"pieces {string.Join(",", pieces)}, {path}");
+
+            // The pieces alternately into two accumulators, merged one way and the other.
+            var even = new TopKAccumulator<T>(width, k, smallest, path);
+            var odd = new TopKAccumulator<T>(width, k, smallest, path);
+            for (int piece = 0, start = 0; piece < pieces.Length; start += pieces[piece++])
+                (piece % 2 == 0 ? even : odd).Add(rows.AsSpan(start * width, pieces[piece] * width), pieces[piece]);
+            var evenCopy = new TopKAccumulator<T>(width, k, smallest, path);
+            evenCopy.Merge(even);
+            even.Merge(odd);
+            odd.Merge(evenCopy);
+            Assert.True(expected.SequenceEqual(Snapshot(even)), $"merge, pieces {string.Join(",", pieces)}, {path}");
+            Assert.True(expected.SequenceEqual(Snapshot(odd)), $"reverse merge, pieces {string.Join(",", pieces)}, {path}");
+        }
+        return true;
+    }
+
+    // The merge of a block into the kept slots is a fixed comparator network per k, so by the 0-1 principle it is
+    // exact for all values iff it is for all 0-1 inputs: kept slots 1…1 0…0 (p ones) and a block with q ones. One
+    // coordinate per (p, q), every k up to 100 (one chunk, and chunks with a carry), on every path.
+    [Fact]
+    public void Accumulator_BlockMerge_ExactOnEveryZeroOneInput()
+    {
+        foreach (var path in EveryPath)
+            for (var k = 1; k <= 100; k++)
+            {
+                var width = (k + 1) * 17;
+                var kept = new T[k * width];
+                var block = new T[16 * width];
+                for (var p = 0; p <= k; p++)
+                    for (var q = 0; q <= 16; q++)
+                    {
+                        var c = p * 17 + q;
+                        for (var r = 0; r < p; r++) kept[r * width + c] = T.One;
+                        for (var r = 0; r < q; r++) block[(15 - r) * width + c] = T.One; // ones last: the block is sorted
+                    }
+                var accumulator = new TopKAccumulator<T>(width, k, path: path);
+                accumulator.Add(kept, k);
+                accumulator.Add(block, 16);
+                for (var p = 0; p <= k; p++)
+                    for (var q = 0; q <= 16; q++)
+                    {
+                        var ones = Math.Min(k, p + q);
+                        var expected = Enumerable.Range(0, k).Select(s => s < ones ? T.One : T.Zero).ToArray();
+                        Assert.True(expected.SequenceEqual(accumulator.Kept(p * 17 + q)), $"{path}, k = {k}, p = {p}, q = {q}");
+                    }
+            }
+    }
+
+    // Streams of ties, −0 and +0 among them: native Max/Min return one operand of an equal pair by position, so
+    // ±0 would be kept in an order-dependent way; the accumulator stores +0 for both. Every kept zero is +0, and
+    // the kept bits do not depend on the path, the split, the merge order or on rows coming through the fused
+    // kernels' hooks.
+    [Property(MaxTest = 60)]
+    public bool Accumulator_SignedZeroTies_KeptBitsIndependentOfPathSplitAndMerge(int seed)
+    {
+        var random = new Random(seed);
+        var width = random.Next(1, 40);
+        var k = random.Next(1, 24);
+        var rowCount = random.Next(1, 60);
+        var smallest = random.Next(2) == 0;
+        var choices = new[] { T.NegativeZero, T.Zero, T.NegativeZero, T.Zero, T.One, -T.One, T.CreateTruncating(2) };
+        var rows = Enumerable.Range(0, rowCount * width).Select(_ => choices[random.Next(choices.Length)]).ToArray();
+        var scalar = new TopKAccumulator<T>(width, k, smallest, KernelPath.Scalar);
+        scalar.Add(rows, rowCount);
+        AssertMatchesBruteForce(scalar, rows, rowCount);
+        for (var c = 0; c < width; c++)
+            Assert.All(scalar.Kept(c), v => Assert.False(T.IsZero(v) && T.IsNegative(v), "a kept zero is −0"));
+        var expected = Snapshot(scalar);
+
+        foreach (var path in EveryPath)
+        {
+            // Forward one row at a time, and backward in random blocks merged back to front: the order in which −0
+            // and +0 meet differs.
+            var forward = new TopKAccumulator<T>(width, k, smallest, path);
+            AddInPieces(forward, rows, Enumerable.Repeat(1, rowCount));
+            Assert.True(expected.SequenceEqual(Snapshot(forward)), $"row by row, {path}");
+            var merged = new TopKAccumulator<T>(width, k, smallest, path);
+            for (var end = rowCount; end > 0;)
+            {
+                var size = Math.Min(end, random.Next(1, 20));
+                var part = new TopKAccumulator<T>(width, k, smallest, path);
+                part.Add(rows.AsSpan((end - size) * width, size * width), size);
+                merged.Merge(part);
+                end -= size;
+            }
+            Assert.True(expected.SequenceEqual(Snapshot(merged)), $"backward blocks, {path}");
+        }
+
+        // The hooks: candidates in stored form (negated when keeping the smallest), vectors where they fit.
+        var hooked = new TopKAccumulator<T>(width, k, smallest);
+        for (var r = 0; r < rowCount; r++)
+        {
+            var row = rows.AsSpan(r * width, width).ToArray().Select(v => hooked.StoresNegated ? -v : v).ToArray();
+            var c = 0;
+            for (; c + Vector512<T>.Count <= width; c += Vector512<T>.Count) hooked.InsertAt(c, Vector512.Create<T>(row.AsSpan(c)));
+            for (; c + Vector256<T>.Count <= width; c += Vector256<T>.Count) hooked.InsertAt(c, Vector256.Create<T>(row.AsSpan(c)));
+            for (; c < width; c++) hooked.InsertAt(c, row[c]);
+            hooked.CountRows(1);
+        }
+        Assert.True(expected.SequenceEqual(Snapshot(hooked)), "hooks");
+        return true;
     }
 }
 
