@@ -117,6 +117,8 @@ internal static class GradientRowAccumulator
             return wide
                 ? Accumulate512<T, TRole, TClip, BiasBlock>(clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column)
                 : Accumulate256<T, TRole, TClip, BiasBlock>(clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column);
+        if (wide && typeof(TClip) == typeof(NoClip))
+            return AccumulateWeights512<T, TRole>(clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column);
         return wide
             ? Accumulate512<T, TRole, TClip, WeightBlock>(clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column)
             : Accumulate256<T, TRole, TClip, WeightBlock>(clean, poisoned, gamma, sumLower, sumUpper, magnitude, high, low, column);
@@ -181,6 +183,114 @@ internal static class GradientRowAccumulator
             }
         }
         return i;
+    }
+
+    /// <summary>
+    /// The Vector512 loop for an unclipped weight-row block: per lane exactly the IEEE operations of
+    /// <see cref="Accumulate512{T, TRole, TClip, TBlock}"/> with <see cref="SignedScaleOperator{T}"/>, so the same bits,
+    /// written out on locals (the operator form made the JIT keep its vectors on the stack and test the scale's sign
+    /// in every iteration). Two identities make it branch-free:
+    /// <list type="bullet">
+    /// <item>for any scale interval S, min over s ∈ S of s·x is (x ≥ 0 ? sₗ : sᵤ)·x, so the lower corner of S·[xₗ, xᵤ] is
+    /// the smaller of the two selected products, whatever the sign of S; rounding to nearest is monotone, so the
+    /// smaller rounded product is the rounding of the exact lower corner (likewise the upper corner), and the
+    /// monotone relative step of the sign-case operator applies to it (<see cref="Numerics.Rounding.StepDownProduct{T}"/>);</item>
+    /// <item>MinNative/MaxNative (one instruction; they differ from Min/Max only for NaN and for −0 against +0) give the
+    /// same values here: the inputs are finite (the aggregator checks every box it streams), so no product is NaN,
+    /// the stepped endpoints are never −0, and a zero corner's sign is erased by the step; a difference ∞ − ∞ can be
+    /// NaN only where an endpoint is infinite, which makes that coordinate's sum, hence the step's bounds, infinite
+    /// (the trainer stops there).</item>
+    /// </list>
+    /// </summary>
+    private static int AccumulateWeights512<T, TRole>(in GradientBlock<T> clean, in GradientBlock<T> poisoned, T gamma,
+        Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high, TopKAccumulator<T>? low, int column)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var n = sumLower.Length;
+        var i = 0;
+        var constants = new StepConstants512<T>(gamma);
+        var (csl, csu) = (Vector512.Create(clean.ScaleLower), Vector512.Create(clean.ScaleUpper));
+        var (psl, psu) = (Vector512.Create(poisoned.ScaleLower), Vector512.Create(poisoned.ScaleUpper));
+        ref var sl = ref MemoryMarshal.GetReference(sumLower);
+        ref var su = ref MemoryMarshal.GetReference(sumUpper);
+        ref var mg = ref MemoryMarshal.GetReference(magnitude);
+        ref var cl = ref MemoryMarshal.GetReference(clean.Lower);
+        ref var cu = ref MemoryMarshal.GetReference(clean.Upper);
+        ref var pl = ref MemoryMarshal.GetReference(poisoned.Lower);
+        ref var pu = ref MemoryMarshal.GetReference(poisoned.Upper);
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+        {
+            var at = (nuint)i;
+            constants.Product(csl, csu, Vector512.LoadUnsafe(ref cl, at), Vector512.LoadUnsafe(ref cu, at), out var wl, out var wu);
+            (Vector512.LoadUnsafe(ref sl, at) + wl).StoreUnsafe(ref sl, at);
+            (Vector512.LoadUnsafe(ref su, at) + wu).StoreUnsafe(ref su, at);
+            Vector512<T> xl = wl, xu = wu;
+            if (typeof(TRole) == typeof(ReplacedRole))
+            {
+                xl = Vector512.MinNative(constants.ReplacedLower, wl);
+                xu = Vector512.MaxNative(constants.ReplacedUpper, wu);
+            }
+            else if (typeof(TRole) == typeof(PoisonedRole))
+            {
+                constants.Product(psl, psu, Vector512.LoadUnsafe(ref pl, at), Vector512.LoadUnsafe(ref pu, at), out xl, out xu);
+                xl = Vector512.MinNative(xl, wl);
+                xu = Vector512.MaxNative(xu, wu);
+            }
+            (Vector512.LoadUnsafe(ref mg, at) + Vector512.MaxNative(Vector512.Abs(xl), Vector512.Abs(xu))).StoreUnsafe(ref mg, at);
+            if (typeof(TRole) == typeof(PoisonedRole) || typeof(TRole) == typeof(ReplacedRole))
+            {
+                high!.InsertAt(column + i, xu - wu);
+                low!.InsertAt(column + i, wl - xl);
+            }
+            else if (typeof(TRole) == typeof(RemovableRole))
+            {
+                high!.InsertAt(column + i, wl);
+                low!.InsertAt(column + i, -wu);
+            }
+        }
+        return i;
+    }
+
+    // Constants of the relative step, hoisted into locals (a static readonly of a generic class is not a constant to
+    // a method compiled before the class is initialised).
+    private readonly struct StepConstants512<T> where T : IBinaryFloatingPointIeee754<T>
+    {
+        private readonly Vector512<T> _step, _eta, _max, _infinity;
+        public readonly Vector512<T> ReplacedLower, ReplacedUpper;
+
+        public StepConstants512(T gamma)
+        {
+            _step = Vector512.Create(T.CreateTruncating(4) * Numerics.ErrorBounds.UnitRoundoff<T>());
+            _eta = Vector512.Create(T.Epsilon);
+            _max = Vector512.Create(T.BitDecrement(T.PositiveInfinity));
+            _infinity = Vector512.Create(T.PositiveInfinity);
+            ReplacedLower = Vector512.Create(-gamma);
+            ReplacedUpper = Vector512.Create(gamma);
+        }
+
+        // [lower, upper] ⊇ [sₗ, sᵤ]·[xₗ, xᵤ]: the sign-case product of SignedScaleOperator, lane for lane the same bits.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Product(Vector512<T> scaleLower, Vector512<T> scaleUpper, Vector512<T> xLower, Vector512<T> xUpper,
+            out Vector512<T> lower, out Vector512<T> upper)
+        {
+            var lowerNonNegative = Vector512.GreaterThanOrEqual(xLower, Vector512<T>.Zero);
+            var upperNonNegative = Vector512.GreaterThanOrEqual(xUpper, Vector512<T>.Zero);
+            var low = Vector512.MinNative(Vector512.ConditionalSelect(lowerNonNegative, scaleLower, scaleUpper) * xLower,
+                Vector512.ConditionalSelect(upperNonNegative, scaleLower, scaleUpper) * xUpper);
+            var high = Vector512.MaxNative(Vector512.ConditionalSelect(lowerNonNegative, scaleUpper, scaleLower) * xLower,
+                Vector512.ConditionalSelect(upperNonNegative, scaleUpper, scaleLower) * xUpper);
+            // Rounding.StepDownProduct / StepUpProduct: fl(p ∓ 4u|p|) ∓ η; an overflowed product steps to ±MaxValue.
+            lower = Vector512.ConditionalSelect(Vector512.Equals(low, _infinity), _max, Fma(Vector512.Abs(low), -_step, low) - _eta);
+            upper = Vector512.ConditionalSelect(Vector512.Equals(high, -_infinity), -_max, Fma(Vector512.Abs(high), _step, high) + _eta);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+        {
+            if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+            if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+            throw new NotSupportedException(typeof(T).Name);
+        }
     }
 
     private static int Accumulate256<T, TRole, TClip, TBlock>(in GradientBlock<T> clean, in GradientBlock<T> poisoned, T gamma,

@@ -110,9 +110,48 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
     {
         if (_split && (featureOnly is null || labelOnly is null || poisoned is null))
             throw new ArgumentException("The split aggregation needs the joint, feature-only and label-only tracks.");
+        // The fused kernel's precondition (it uses the one-instruction MinNative/MaxNative, exact only without NaN):
+        // every layer-input and output-gradient box it streams is finite. A box that is not means the bounds
+        // overflowed, and the step's gradient bounds would not be finite either: they are made [−∞, +∞] (true, and
+        // vacuous), so that the trainer's check after the step stops the run, naming the first parameter.
+        if (!AllFinite(clean) || poisoned is not null && !AllFinite(poisoned) || featureOnly is not null && !AllFinite(featureOnly)
+            || labelOnly is not null && !AllFinite(labelOnly))
+        {
+            var first = _architecture.Layers[_architecture.FirstTrainable].WeightOffset;
+            deltaLower.AsSpan(first).Fill(T.NegativeInfinity);
+            deltaUpper.AsSpan(first).Fill(T.PositiveInfinity);
+            return;
+        }
         var context = new Context(clean, poisoned, cleanFactors, poisonedFactors, clean.Count, featureOnly, labelOnly);
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism };
         Parallel.For(0, _groups.Length, options, g => Process(_groups[g], context, _scratch.Value!, deltaLower, deltaUpper));
+    }
+
+    private bool AllFinite(IntervalNetwork<T> track)
+    {
+        for (var l = _architecture.FirstTrainable; l < _architecture.Layers.Count; l++)
+            if (!AllFinite(track.LayerInputLower(l), track.LayerInputUpper(l)) || !AllFinite(track.OutputGradientLower(l), track.OutputGradientUpper(l)))
+                return false;
+        return true;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<T> lower, ReadOnlySpan<T> upper)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var infinity = Vector512.Create(T.PositiveInfinity);
+            for (; i <= lower.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                // |x| < ∞ is false for ±∞ and NaN.
+                var finite = Vector512.LessThan(Vector512.Abs(Vector512.Create(lower.Slice(i, Vector512<T>.Count))), infinity)
+                             & Vector512.LessThan(Vector512.Abs(Vector512.Create(upper.Slice(i, Vector512<T>.Count))), infinity);
+                if (!Vector512.EqualsAll(finite.AsInt32(), Vector512<int>.AllBitsSet)) return false;
+            }
+        }
+        for (; i < lower.Length; i++)
+            if (!T.IsFinite(lower[i]) || !T.IsFinite(upper[i])) return false;
+        return true;
     }
 
     private sealed record Context(IntervalNetwork<T> Clean, IntervalNetwork<T>? Poisoned, ClipFactors<T>? CleanFactors, ClipFactors<T>? PoisonedFactors, int Count,

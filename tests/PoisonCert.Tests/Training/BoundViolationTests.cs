@@ -48,6 +48,25 @@ public abstract partial class BoundViolationTests<T> where T : IBinaryFloatingPo
         Assert.True(match.Success, $"the message does not start with the step, tensor and index: {error.Message}");
         Assert.Equal(handedOut, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    // A feature radius near the top of T's range makes the poisoned track's layer boxes overflow in the first forward
+    // pass while the parameters are still finite: the aggregation does not stream non-finite boxes (its kernel relies
+    // on finite inputs) but hands back [−∞, +∞], and the run stops at step 0 naming a parameter.
+    [Fact]
+    public void Train_ForwardBoxesOverflow_StopsAtFirstStepNamingParameter()
+    {
+        var data = Scenarios.Classification<T>(16, 3, 2, new Random(5));
+        var architecture = NetworkArchitecture.Perceptron(3, [4], 2);
+        var recipe = new TrainingRecipe { Loss = LossKind.SoftmaxCrossEntropy, Epochs = 1, BatchSize = 8, LearningRate = 0.1 };
+        var epsilon = typeof(T) == typeof(float) ? 3e38 : 1.7e308;
+        var trainer = new CertifiedTrainer<T>(recipe, ThreatModel.Features(2, epsilon), new CertificationOptions { MaxDegreeOfParallelism = 1 });
+        var handedOut = 0;
+        var error = Assert.Throws<BoundViolationException>(() => trainer.Train(data, NetworkParameters<T>.Initialize(architecture, 4), (_, _) => handedOut++));
+        Assert.Equal(0, handedOut);
+        var match = Location().Match(error.Message);
+        Assert.True(match.Success && match.Groups[1].Value == "0", $"the message does not name step 0, a tensor and an index: {error.Message}");
+        Assert.Contains("no longer finite", error.Message);
+    }
 }
 
 public sealed class SingleBoundViolationTests : BoundViolationTests<float> { }
