@@ -159,7 +159,7 @@ if fashion_available; then
     echo "\`\"frozenLayers\": 2\`, 2 epochs of 6 batches of 500, η = 0.02). The frozen layers keep their pretrained point"
     echo "values; feature poisoning moves the raw inputs, so its effect passes through them as intervals. The certificate"
     echo "records the SHA-256 of the pretrained params.json, and \`verify\` refuses it when that file changed."
-    echo "At k = 0 the certified accuracy is a few points below the nominal one: the box then still encloses the"
+    echo "At k = 0 the certified accuracy is slightly below the nominal one (by a few of the 1,000 test points): the box still encloses the"
     echo "floating-point rounding of training, and a few test points have logits too close to a tie for it."
   } >> "$out"
   for domain in interval interval-exact; do

@@ -190,6 +190,24 @@ public class FineTuningRunTests
         Assert.Contains("has shape [5, 13], the file's [4, 13]", error.Problem);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(4999)]
+    public void Read_BadValueOnALongLine_GivesItsCharacterColumn(int bad)
+    {
+        // One line holding every token, with multi-byte characters before the values: columns count characters.
+        string[] values = [.. Enumerable.Range(0, 5000).Select(i => i == bad ? "1e39" : "0.5")];
+        string json = "{ \"format\": \"poisoncert-parameters\", \"formatVersion\": 1, \"toolVersion\": \"é→ü\", \"precision\": \"float32\", "
+            + "\"parameters\": [{ \"name\": \"w\", \"shape\": [5000], \"values\": [" + string.Join(", ", values) + "] }] }";
+        using var scratch = new ScratchFolder();
+        string path = scratch.Write("long.json", "{\n" + json[1..]);
+        var error = Assert.Throws<ParametersFileException>(() => ParametersFile.Read(path));
+        Assert.Equal($"$.parameters[0].values[{bad}]", error.JsonPath);
+        Assert.Equal(2, error.Line);
+        Assert.Equal(json.IndexOf("1e39", StringComparison.Ordinal), error.Column); // 1-based on line 2, which lacks the opening brace
+    }
+
     /// <summary>Trains a 13 → 4 → 1 network on the heart rows [0, 100) into pre.params.json and writes a run starting from it.</summary>
     private static ParametersFile Pretrained(ScratchFolder scratch, out string runPath)
     {
