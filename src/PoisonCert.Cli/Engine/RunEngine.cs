@@ -60,6 +60,13 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         var differences = new List<string>();
         var runFolder = Path.GetDirectoryName(Path.GetFullPath(certificate.Run.FileName)) ?? ".";
         var specification = RunFile.Parse(certificate.Run.GivenJson, certificate.Run.FileName) with { BaseFolder = runFolder };
+        if (certificate.InitialParameters is { } initial && InitialParametersDiffer(initial, certificate.Run.Resolved.Model.InitialParametersFullPath!) is { } changed)
+        {
+            // Certifying again would start from other parameters: the difference is the answer.
+            output.WriteLine($"NOT verified: {request.CertificatePath}");
+            output.WriteLine($"  - {changed} (the certification was not repeated: it would start from other parameters)");
+            return ExitCodes.Refused;
+        }
         var prepared = RunPipeline.Prepare(specification, registry());
         CompareDataFiles(certificate.DataFiles, prepared.DataFiles, differences);
         if (prepared.Run.ToJson() != certificate.Run.Resolved.ToJson()) differences.Add("the run resolves differently now (defaults or dataset changed)");
@@ -156,6 +163,7 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         Created = DateTimeOffset.UtcNow,
         Run = run,
         DataFiles = prepared.DataFiles,
+        InitialParameters = prepared.InitialParametersFile,
         Split = prepared.Split.Description,
         Scaling = prepared.Scaling,
         TargetScaling = prepared.TargetScaling,
@@ -176,6 +184,23 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
             output.WriteLine(string.Format(Invariant, "| {0} | {1:F4} | {2:F4} |", metric.Name, metric.Nominal, metric.Certified));
         output.WriteLine(string.Format(Invariant, "Mean parameter-bound width after the last step: {0:G4}; {1}.", outcome.StepMeanBoundWidths[^1],
             string.Join(", ", outcome.Timings.Select(t => string.Format(Invariant, "{0} {1:F2} s", t.Phase, t.Seconds)))));
+    }
+
+    /// <summary>How the run's initial parameters file differs now from the one the certificate records, or null.</summary>
+    private static string? InitialParametersDiffer(SourceFile recorded, string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return $"initial parameters file {path}: cannot be read now ({error.Message}); the certificate records SHA-256 {recorded.Sha256} ({recorded.Length} bytes)";
+        }
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        return sha == recorded.Sha256 && bytes.LongLength == recorded.Length ? null
+            : $"initial parameters file {path}: SHA-256 {sha} ({bytes.LongLength} bytes) now, {recorded.Sha256} ({recorded.Length} bytes) in the certificate";
     }
 
     private static void CompareDataFiles(IReadOnlyList<SourceFile> recorded, IReadOnlyList<SourceFile> now, List<string> differences)

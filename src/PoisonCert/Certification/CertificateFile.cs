@@ -27,6 +27,12 @@ public sealed record CertificateFile
     /// <summary>Every data file the run read, with its SHA-256 and length.</summary>
     public required IReadOnlyList<SourceFile> DataFiles { get; init; }
 
+    /// <summary>
+    /// The params.json the run started from (model.initialParameters), with the SHA-256 and length of the bytes
+    /// read; present exactly when the resolved run names one.
+    /// </summary>
+    public SourceFile? InitialParameters { get; init; }
+
     /// <summary>The split as made (its <see cref="SplitDescription.SourceFiles"/> are <see cref="DataFiles"/>).</summary>
     public required SplitDescription Split { get; init; }
 

@@ -44,6 +44,19 @@ internal static class CertificateReader
         CertificateRun run = ReadRun(fields.Required("run", "the run"), errors);
         ResolvedRun resolved = run.Resolved;
         List<SourceFile> dataFiles = [.. JsonValues.Array(fields.Required("dataFiles", "the data files"), errors, "a list of data files").Select(node => ReadDataFile(node, errors))];
+        JsonNode? initialNode = fields.OptionalNotNull("initialParameters");
+        SourceFile? initial = null;
+        if (resolved.Model.InitialParameters is null)
+        {
+            if (initialNode is not null)
+            {
+                throw errors.At(initialNode, "the resolved run names no initial parameters (model.initialParameters), so the certificate must not record a file of them");
+            }
+        }
+        else
+        {
+            initial = ReadDataFile(initialNode ?? throw errors.At(root, "the required field 'initialParameters' is missing: the resolved run starts from model.initialParameters"), errors, "the initial parameters file");
+        }
         CheckThreat(fields.Required("threatModel", "the threat model"), resolved, errors);
         CheckSame(fields.Required("precision", "the precision"), RunVocabulary.Precision.Name(resolved.Precision), "precision", errors);
         CheckSame(fields.Required("domain", "the domain"), RunVocabulary.Domain.Name(resolved.Domain), "domain", errors);
@@ -92,6 +105,7 @@ internal static class CertificateReader
             Created = created,
             Run = run,
             DataFiles = dataFiles,
+            InitialParameters = initial,
             Split = split,
             Scaling = scaling,
             TargetScaling = targetScaling,
@@ -142,9 +156,9 @@ internal static class CertificateReader
         return new CertificateRun(file, sha, given, resolved);
     }
 
-    private static SourceFile ReadDataFile(JsonNode node, JsonErrors errors)
+    private static SourceFile ReadDataFile(JsonNode node, JsonErrors errors, string what = "a data file")
     {
-        var fields = new JsonFields(node, errors, "a data file");
+        var fields = new JsonFields(node, errors, what);
         var file = new SourceFile(
             JsonValues.NonEmptyString(fields.Required("path", "the file's path"), errors),
             Sha256(fields.Required("sha256", "the file's SHA-256"), errors),
@@ -199,14 +213,41 @@ internal static class CertificateReader
         double fraction = JsonValues.Double(fractionNode, errors, value => value > 0 && value < 1, "a fraction strictly between 0 and 1");
         JsonNode stratifiedNode = fields.Required("stratified", "whether the split is stratified");
         bool stratified = JsonValues.Boolean(stratifiedNode, errors);
-        int train = JsonValues.Integer(fields.Required("trainRows", "the training rows"), errors, 1);
+        JsonNode trainNode = fields.Required("trainRows", "the training rows");
+        int train = JsonValues.Integer(trainNode, errors, 1);
         int test = JsonValues.Integer(fields.Required("testRows", "the test rows"), errors, 1);
+        JsonNode? rangeNode = fields.OptionalNotNull("trainRowRange");
+        JsonNode? wholeNode = fields.OptionalNotNull("splitTrainRows");
         fields.RejectUnknown();
+        RowRange? range = null;
+        int? whole = null;
+        if (run.Split.TrainRows is { } selected)
+        {
+            if (rangeNode is null || wholeNode is null)
+            {
+                throw errors.At(node, $"the resolved run trains on the rows {selected} of the training part (split.trainRows): expected 'trainRowRange' and 'splitTrainRows'");
+            }
+            List<int> bounds = JsonValues.Integers(rangeNode, errors, 0, "[start, end]");
+            if (bounds.Count != 2 || bounds[0] != selected.Start || bounds[1] != selected.End)
+            {
+                throw errors.At(rangeNode, $"expected the resolved run's training rows [{selected.Start}, {selected.End}]");
+            }
+            whole = JsonValues.Integer(wholeNode, errors, selected.End, int.MaxValue, $"the rows of the whole training part (at least {selected.End})");
+            if (train != selected.Count)
+            {
+                throw errors.At(trainNode, $"expected {selected.Count} training rows, the length of the range {selected}");
+            }
+            range = selected;
+        }
+        else if ((rangeNode ?? wholeNode) is { } extra)
+        {
+            throw errors.At(extra, "the resolved run trains on every row of the training part (no split.trainRows), so the split must not record a row range");
+        }
         if (seed != run.Split.Seed || BitConverter.DoubleToInt64Bits(fraction) != BitConverter.DoubleToInt64Bits(run.Split.TestFraction) || stratified != run.Split.Stratified)
         {
             throw errors.At(node, $"the split (seed {seed}, test fraction {fraction:R}, stratified {stratified}) differs from the resolved run's (seed {run.Split.Seed}, test fraction {run.Split.TestFraction:R}, stratified {run.Split.Stratified})");
         }
-        return new SplitDescription(method, seed, fraction, stratified, train, test, dataFiles);
+        return new SplitDescription(method, seed, fraction, stratified, train, test, dataFiles) { TrainRowRange = range, SplitTrainRows = whole };
     }
 
     private static FeatureScaling ReadScaling(JsonNode node, ResolvedRun run, JsonErrors errors)

@@ -48,6 +48,14 @@ internal static class CertificateWriter
     private static void Check(CertificateFile certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        if ((certificate.InitialParameters is null) != (certificate.Run.Resolved.Model.InitialParameters is null))
+        {
+            throw new InvalidConfigurationException("Certificate not written: the initial parameters file must be recorded exactly when the run names one (model.initialParameters).");
+        }
+        if (certificate.Split.TrainRowRange != certificate.Run.Resolved.Split.TrainRows)
+        {
+            throw new InvalidConfigurationException("Certificate not written: the split's training row range differs from the run's split.trainRows.");
+        }
         if (CertificateFileChecks.CheckBounds(certificate.Parameters, certificate.Precision) is var (path, problem))
         {
             throw new BoundViolationException($"Certificate not written: {path}: {problem}.");
@@ -90,6 +98,14 @@ internal static class CertificateWriter
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        if (certificate.InitialParameters is { } initial)
+        {
+            writer.WriteStartObject("initialParameters");
+            writer.WriteString("path", initial.Path);
+            writer.WriteString("sha256", initial.Sha256);
+            writer.WriteNumber("bytes", initial.Length);
+            writer.WriteEndObject();
+        }
         writer.WriteStartObject("threatModel");
         writer.WriteString("description", certificate.ThreatDescription);
         writer.WriteNumber("batchSize", run.Training.BatchSize);
@@ -105,6 +121,11 @@ internal static class CertificateWriter
         writer.WriteBoolean("stratified", split.Stratified);
         writer.WriteNumber("trainRows", split.TrainRows);
         writer.WriteNumber("testRows", split.TestRows);
+        if (split.TrainRowRange is { } range)
+        {
+            CanonicalJson.InlineArray(writer, "trainRowRange", [range.Start.ToString(CultureInfo.InvariantCulture), range.End.ToString(CultureInfo.InvariantCulture)]);
+            writer.WriteNumber("splitTrainRows", split.SplitTrainRows ?? throw new InvalidConfigurationException("A split with a training row range must record the rows of the whole training part."));
+        }
         writer.WriteEndObject();
         FeatureScaling scaling = certificate.Scaling;
         writer.WriteStartObject("scaling");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PoisonCert.Models;
 using PoisonCert.Runs;
 
 namespace PoisonCert.Certification;
@@ -62,7 +63,6 @@ public sealed record ParametersFile(string ToolVersion, NumericPrecision Precisi
     public static ParametersFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var errors = new JsonErrors(path, (file, jsonPath, line, column, problem) => new ParametersFileException(file, jsonPath, line, column, problem));
         byte[] bytes;
         try
         {
@@ -70,8 +70,31 @@ public sealed record ParametersFile(string ToolVersion, NumericPrecision Precisi
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw errors.At("$", null, null, $"cannot read the file: {error.Message}");
+            throw Errors(path).At("$", null, null, $"cannot read the file: {error.Message}");
         }
+        return Parse(bytes, path, null);
+    }
+
+    /// <summary>
+    /// Reads a params.json (given as its bytes, named <paramref name="path"/> in messages) that a run starts from,
+    /// and checks it against the run's network: the precision, then the tensors' names, shapes and order must be the
+    /// architecture's, every value finite. A mismatch is a <see cref="ParametersFileException"/> at the offending
+    /// value's JSON path.
+    /// </summary>
+    public static ParametersFile ParseFor(byte[] bytes, string path, NetworkArchitecture architecture, NumericPrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(architecture);
+        return Parse(bytes, path, (architecture, precision));
+    }
+
+    private static JsonErrors Errors(string path) =>
+        new(path, (file, jsonPath, line, column, problem) => new ParametersFileException(file, jsonPath, line, column, problem));
+
+    private static ParametersFile Parse(byte[] bytes, string path, (NetworkArchitecture Architecture, NumericPrecision Precision)? expected)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        JsonErrors errors = Errors(path);
         JsonNode root = JsonTree.Parse(bytes, errors);
         var fields = new JsonFields(root, errors, "a parameters file");
         JsonNode formatNode = fields.Required("format", $"\"{FormatName}\"");
@@ -81,13 +104,40 @@ public sealed record ParametersFile(string ToolVersion, NumericPrecision Precisi
         }
         JsonValues.Integer(fields.Required("formatVersion", "1"), errors, FormatVersion, FormatVersion, $"format version {FormatVersion}");
         string toolVersion = JsonValues.NonEmptyString(fields.Required("toolVersion", "the version of the tool that wrote it"), errors);
-        NumericPrecision precision = JsonValues.Enum(fields.Required("precision", "the precision"), errors, RunVocabulary.Precision);
-        var tensors = new List<ParameterTensor>();
-        foreach (JsonNode item in JsonValues.Array(fields.Required("parameters", "the parameter tensors"), errors, "a list of parameter tensors"))
+        JsonNode precisionNode = fields.Required("precision", "the precision");
+        NumericPrecision precision = JsonValues.Enum(precisionNode, errors, RunVocabulary.Precision);
+        if (expected is { } wanted && precision != wanted.Precision)
         {
-            var tensor = new JsonFields(item, errors, "a parameter tensor");
-            string name = JsonValues.NonEmptyString(tensor.Required("name", "the tensor's name"), errors);
-            List<int> shape = JsonValues.Integers(tensor.Required("shape", "the tensor's shape"), errors, 1, "a list of positive dimensions");
+            throw errors.At(precisionNode, $"the run's precision is {RunVocabulary.Precision.Name(wanted.Precision)}, the file's {RunVocabulary.Precision.Name(precision)}: "
+                + "expected parameters of the run's precision (train them with the same \"precision\")");
+        }
+        var tensors = new List<ParameterTensor>();
+        JsonNode parametersNode = fields.Required("parameters", "the parameter tensors");
+        List<JsonNode> items = JsonValues.Array(parametersNode, errors, "a list of parameter tensors");
+        IReadOnlyList<ParameterEntry>? layout = expected?.Architecture.Parameters;
+        if (layout is not null && items.Count != layout.Count)
+        {
+            throw errors.At(parametersNode, $"the run's model ({expected!.Value.Architecture}) has {layout.Count} parameter tensors ({string.Join(", ", layout.Select(entry => entry.Name))}), the file {items.Count}");
+        }
+        for (int index = 0; index < items.Count; index++)
+        {
+            var tensor = new JsonFields(items[index], errors, "a parameter tensor");
+            JsonNode nameNode = tensor.Required("name", "the tensor's name");
+            string name = JsonValues.NonEmptyString(nameNode, errors);
+            JsonNode shapeNode = tensor.Required("shape", "the tensor's shape");
+            List<int> shape = JsonValues.Integers(shapeNode, errors, 1, "a list of positive dimensions");
+            if (layout is not null)
+            {
+                ParameterEntry entry = layout[index];
+                if (name != entry.Name)
+                {
+                    throw errors.At(nameNode, $"expected '{entry.Name}', tensor {index} of the run's model ({expected!.Value.Architecture}), got '{name}'");
+                }
+                if (!shape.SequenceEqual(entry.Shape))
+                {
+                    throw errors.At(shapeNode, $"'{name}' of the run's model ({expected!.Value.Architecture}) has shape [{string.Join(", ", entry.Shape)}], the file's [{string.Join(", ", shape)}]");
+                }
+            }
             ParameterValues values = CertificateReader.Values(tensor.Required("values", "the values"), precision, errors);
             tensor.RejectUnknown();
             tensors.Add(new ParameterTensor(name, shape, values));

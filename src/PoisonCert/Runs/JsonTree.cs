@@ -230,11 +230,18 @@ internal static class JsonTree
         return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
-    /// <summary>Line starts of UTF-8 text, for 1-based lines and character columns of byte offsets.</summary>
-    private readonly ref struct LineMap
+    /// <summary>
+    /// Line starts of UTF-8 text, for 1-based lines and character columns of byte offsets. The reader asks for
+    /// offsets in increasing order, so the character count of the last offset on a line is kept and continued from:
+    /// a long line (a params.json holds a tensor's values on one line) costs its length once, not once per token.
+    /// </summary>
+    private ref struct LineMap
     {
         private readonly ReadOnlySpan<byte> _text;
         private readonly List<int> _starts;
+        private int _lastLine;
+        private int _lastPosition;
+        private int _lastCharacters;
 
         public LineMap(ReadOnlySpan<byte> text)
         {
@@ -247,6 +254,9 @@ internal static class JsonTree
                     _starts.Add(index + 1);
                 }
             }
+            _lastLine = 0;
+            _lastPosition = 0;
+            _lastCharacters = 0;
         }
 
         public (int Line, int Column) Locate(long offset)
@@ -254,17 +264,21 @@ internal static class JsonTree
             int position = (int)Math.Clamp(offset, 0, _text.Length);
             int found = _starts.BinarySearch(position);
             int line = found >= 0 ? found : ~found - 1;
-            return (line + 1, Characters(_starts[line], position) + 1);
+            int characters = line == _lastLine && position >= _lastPosition
+                ? _lastCharacters + Characters(_lastPosition, position)
+                : Characters(_starts[line], position);
+            (_lastLine, _lastPosition, _lastCharacters) = (line, position, characters);
+            return (line + 1, characters + 1);
         }
 
-        public int ColumnOf(int line, long byteInLine)
+        public readonly int ColumnOf(int line, long byteInLine)
         {
             int start = _starts[Math.Clamp(line - 1, 0, _starts.Count - 1)];
             int end = (int)Math.Clamp(start + byteInLine, start, _text.Length);
             return Characters(start, end) + 1;
         }
 
-        private int Characters(int start, int end)
+        private readonly int Characters(int start, int end)
         {
             int count = 0;
             for (int index = start; index < end; index++)

@@ -113,15 +113,33 @@ public sealed record DatasetFileSource
     public IReadOnlyList<string> YearFields { get; init; } = [];
 }
 
-public sealed record SplitSettings(double TestFraction, ulong Seed, bool Stratified);
+/// <summary>
+/// The split; with <see cref="TrainRows"/>, the run trains on the rows [start, end) of the training part only (the
+/// test part is the same either way, and the feature and target scalings are fitted on the whole training part, so
+/// runs on different ranges of one split scale their inputs identically).
+/// </summary>
+public sealed record SplitSettings(double TestFraction, ulong Seed, bool Stratified)
+{
+    public RowRange? TrainRows { get; init; }
+}
 
 /// <summary>
 /// A multilayer perceptron: Dense layers of the <see cref="Hidden"/> widths, each followed by ReLU, then a Dense
 /// output layer whose width comes from the dataset. The first <see cref="FrozenLayers"/> Dense layers keep their
-/// initial (point) parameters.
+/// initial (point) parameters: from <see cref="InitialParameters"/> when given (e.g. a pretrained network),
+/// else drawn from <see cref="InitSeed"/>.
 /// </summary>
 public sealed record ModelSettings(IReadOnlyList<int> Hidden, int FrozenLayers, ulong InitSeed)
 {
+    /// <summary>
+    /// The params.json the run starts from, as the run file gives it (relative to the run file), or null: the
+    /// parameters are then initialised from <see cref="InitSeed"/>.
+    /// </summary>
+    public string? InitialParameters { get; init; }
+
+    /// <summary>The absolute path of <see cref="InitialParameters"/>.</summary>
+    public string? InitialParametersFullPath { get; init; }
+
     public int DenseLayerCount => Hidden.Count + 1;
 }
 

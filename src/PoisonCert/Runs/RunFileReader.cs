@@ -154,9 +154,27 @@ internal static class RunFileReader
             TestFraction = MapValue(fields.OptionalNotNull("testFraction"), value => JsonValues.Double(value, errors, fraction => fraction > 0 && fraction < 1, "a fraction strictly between 0 and 1")),
             Seed = MapValue(fields.OptionalNotNull("seed"), value => JsonValues.UnsignedLong(value, errors)),
             Stratified = MapValue(fields.OptionalNotNull("stratified"), value => JsonValues.Boolean(value, errors)),
+            TrainRows = MapValue(fields.OptionalNotNull("trainRows"), value => ReadRowRange(value, errors)),
         };
         fields.RejectUnknown();
         return split;
+    }
+
+    private static RowRange ReadRowRange(JsonNode node, JsonErrors errors)
+    {
+        const string expected = "[start, end]: two integers with 0 ≤ start < end, the rows [start, end) of the training part (0-based)";
+        List<JsonNode> items = JsonValues.Array(node, errors, expected);
+        if (items.Count != 2)
+        {
+            throw errors.At(node, $"expected {expected}, got a list of {items.Count}");
+        }
+        int start = JsonValues.Integer(items[0], errors, 0, int.MaxValue - 1, "a first row ≥ 0");
+        int end = JsonValues.Integer(items[1], errors, 1, int.MaxValue, "an end row ≥ 1");
+        if (end <= start)
+        {
+            throw errors.At(items[1], $"expected an end row above the start row {start} (the range [start, end) holds the rows start … end − 1), got {end}");
+        }
+        return new RowRange(start, end);
     }
 
     private static ModelSpecification ReadModel(JsonNode node, JsonErrors errors)
@@ -167,6 +185,7 @@ internal static class RunFileReader
             Hidden = Map(fields.OptionalNotNull("hidden"), value => JsonValues.Integers(value, errors, 1, "a list of hidden layer widths (positive integers)")),
             FrozenLayers = MapValue(fields.OptionalNotNull("frozenLayers"), value => JsonValues.Integer(value, errors, 0)),
             InitSeed = MapValue(fields.OptionalNotNull("initSeed"), value => JsonValues.UnsignedLong(value, errors)),
+            InitialParameters = Map(fields.OptionalNotNull("initialParameters"), value => JsonValues.NonEmptyString(value, errors, "the path of a params.json (relative to the run file)")),
         };
         fields.RejectUnknown();
         return model;

@@ -21,6 +21,7 @@ internal static class RunJsonWriter
             Number(writer, "testFraction", split.TestFraction);
             Unsigned(writer, "seed", split.Seed);
             Boolean(writer, "stratified", split.Stratified);
+            Range(writer, "trainRows", split.TrainRows);
             writer.WriteEndObject();
         }
         Enum(writer, "scaling", run.Scaling, RunVocabulary.Scaling);
@@ -33,6 +34,7 @@ internal static class RunJsonWriter
             Integers(writer, "hidden", model.Hidden);
             Integer(writer, "frozenLayers", model.FrozenLayers);
             Unsigned(writer, "initSeed", model.InitSeed);
+            String(writer, "initialParameters", model.InitialParameters);
             writer.WriteEndObject();
         }
         Enum(writer, "loss", run.Loss, RunVocabulary.Loss);
@@ -127,6 +129,7 @@ internal static class RunJsonWriter
         CanonicalJson.Number(writer, "testFraction", run.Split.TestFraction);
         writer.WriteNumber("seed", run.Split.Seed);
         writer.WriteBoolean("stratified", run.Split.Stratified);
+        Range(writer, "trainRows", run.Split.TrainRows);
         writer.WriteEndObject();
         writer.WriteString("scaling", RunVocabulary.Scaling.Name(run.Scaling));
         writer.WriteString("targetScaling", RunVocabulary.TargetScaling.Name(run.TargetScaling));
@@ -135,7 +138,14 @@ internal static class RunJsonWriter
         writer.WriteStartObject("model");
         Integers(writer, "hidden", run.Model.Hidden);
         writer.WriteNumber("frozenLayers", run.Model.FrozenLayers);
-        writer.WriteNumber("initSeed", run.Model.InitSeed);
+        if (run.Model.InitialParameters is { } initial)
+        {
+            writer.WriteString("initialParameters", initial); // initSeed does not apply (and may not be given with it)
+        }
+        else
+        {
+            writer.WriteNumber("initSeed", run.Model.InitSeed);
+        }
         writer.WriteEndObject();
         writer.WriteString("loss", RunVocabulary.Loss.Name(run.Loss));
         TrainingSettings training = run.Training;
@@ -324,6 +334,12 @@ internal static class RunJsonWriter
     private static void Enum<T>(Utf8JsonWriter writer, string name, T? value, JsonEnum<T> names) where T : struct, System.Enum
     {
         if (value is T given) writer.WriteString(name, names.Name(given));
+    }
+
+    private static void Range(Utf8JsonWriter writer, string name, RowRange? range)
+    {
+        if (range is not { } given) return;
+        CanonicalJson.InlineArray(writer, name, [given.Start.ToString(System.Globalization.CultureInfo.InvariantCulture), given.End.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
     }
 
     private static void Integers(Utf8JsonWriter writer, string name, IReadOnlyList<int>? values)

@@ -17,6 +17,12 @@ public sealed record PreparedRun(ResolvedRun Run, Dataset Source, DatasetSplit S
 
     /// <summary>The files the data came from, with their SHA-256 (recorded in certificates).</summary>
     public IReadOnlyList<SourceFile> DataFiles => Source.SourceFiles;
+
+    /// <summary>The parameters the run starts from (model.initialParameters), checked against its network; null: seeded initialisation.</summary>
+    public ParametersFile? InitialParameters { get; init; }
+
+    /// <summary>The initial parameters' file with the SHA-256 and length of the bytes that were read (recorded in certificates).</summary>
+    public SourceFile? InitialParametersFile { get; init; }
 }
 
 /// <summary>The outcome of certifying a prepared run.</summary>
@@ -46,19 +52,47 @@ public static class RunPipeline
     {
         var provisional = specification.ResolveBeforeLoading(); // the loss default may need the loaded dataset's class count
         var source = provisional.Dataset.Load(registry);
-        var split = DatasetSplitter.Split(source, provisional.Split.TestFraction, provisional.Split.Seed, provisional.Split.Stratified);
+        var whole = DatasetSplitter.Split(source, provisional.Split.TestFraction, provisional.Split.Seed, provisional.Split.Stratified);
+        // split.trainRows keeps a range of the training part; the scalings are fitted on the whole part, so runs on
+        // different ranges of one split (pretraining and fine-tuning) see identically scaled inputs.
+        var split = provisional.Split.TrainRows is null ? whole : whole.WithTrainRows(RunResolver.TrainRows(provisional, whole.Train.Rows));
         var run = specification.Resolve(DatasetInfo.Of(split));
         CheckDomain(run);
-        var scaling = FeatureScaling.Fit(split.Train, run.Scaling);
+        var scaling = FeatureScaling.Fit(whole.Train, run.Scaling);
         var train = split.Train;
         if (trainDataPath is not null) train = SubstituteTraining(run, registry, trainDataPath, source, split);
+        var (initial, initialFile) = ReadInitialParameters(run, split.Train);
         if (run.TargetScaling == ScalingMethod.None)
-            return new PreparedRun(run, source, split, scaling, scaling.Apply(train), scaling.Apply(split.Test));
-        var targetScaling = TargetScaling.Fit(split.Train, run.TargetScaling);
+            return new PreparedRun(run, source, split, scaling, scaling.Apply(train), scaling.Apply(split.Test))
+            {
+                InitialParameters = initial, InitialParametersFile = initialFile,
+            };
+        var targetScaling = TargetScaling.Fit(whole.Train, run.TargetScaling);
         return new PreparedRun(run, source, split, scaling, targetScaling.Apply(scaling.Apply(train)), targetScaling.Apply(scaling.Apply(split.Test)))
         {
-            TargetScaling = targetScaling,
+            TargetScaling = targetScaling, InitialParameters = initial, InitialParametersFile = initialFile,
         };
+    }
+
+    /// <summary>
+    /// model.initialParameters: the file's bytes are read once, hashed and parsed (so the SHA-256 recorded is that of
+    /// the values used), and checked against the run's network and precision.
+    /// </summary>
+    private static (ParametersFile?, SourceFile?) ReadInitialParameters(ResolvedRun run, Dataset train)
+    {
+        if (run.Model.InitialParametersFullPath is not { } path) return (null, null);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw RunResolver.FailAt(run, "$.model.initialParameters", $"cannot read the initial parameters '{run.Model.InitialParameters}' ({path}): {error.Message}");
+        }
+        var architecture = Architecture(run, train.Columns, Outputs(run, train));
+        var parameters = ParametersFile.ParseFor(bytes, path, architecture, run.Precision);
+        return (parameters, new SourceFile(path, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), bytes.LongLength));
     }
 
     /// <summary>"affine" and "crown" are named in the run-file vocabulary but not part of this build.</summary>
@@ -146,8 +180,18 @@ public static class RunPipeline
         var train = TrainingSet<T>.From(prepared.Train);
         var test = TrainingSet<T>.From(prepared.Test);
         var architecture = Architecture(prepared.Run, train.Inputs, Outputs(prepared.Run, prepared.Train));
-        var initial = NetworkParameters<T>.Initialize(architecture, prepared.Run.Model.InitSeed);
+        var initial = prepared.InitialParameters is { } given ? FromFile<T>(architecture, given) : NetworkParameters<T>.Initialize(architecture, prepared.Run.Model.InitSeed);
         return (train, test, initial, Recipe(prepared.Run));
+    }
+
+    // The file was checked against this architecture and the run's precision (ParametersFile.ParseFor): same tensors in
+    // the same order, so the values are copied in place; a value of precision T converts to T exactly.
+    private static NetworkParameters<T> FromFile<T>(NetworkArchitecture architecture, ParametersFile file) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var values = new T[architecture.ParameterCount];
+        foreach (var (entry, tensor) in architecture.Parameters.Zip(file.Parameters))
+            for (var i = 0; i < entry.Length; i++) values[entry.Offset + i] = T.CreateTruncating(tensor.Values[i]);
+        return new NetworkParameters<T>(architecture, values);
     }
 
     private static CertificationOutcome Certify<T>(PreparedRun prepared, CertificationOptions options) where T : IBinaryFloatingPointIeee754<T>

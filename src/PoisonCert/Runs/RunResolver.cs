@@ -68,12 +68,16 @@ internal static class RunResolver
             Name = run.Name ?? RunFile.DefaultName(run.SourceFile),
             Dataset = ResolveDataset(run, task),
             Split = new SplitSettings(run.Split?.TestFraction ?? RunDefaults.TestFraction, run.Split?.Seed ?? RunDefaults.SplitSeed,
-                run.Split?.Stratified ?? task == TargetKind.Classification),
+                run.Split?.Stratified ?? task == TargetKind.Classification) { TrainRows = run.Split?.TrainRows },
             Scaling = run.Scaling ?? RunDefaults.Scaling,
             TargetScaling = run.TargetScaling ?? ScalingMethod.None,
             Precision = run.Precision ?? RunDefaults.Precision,
             Domain = run.Domain ?? RunDefaults.Domain,
-            Model = new ModelSettings(model.Hidden ?? RunDefaults.Hidden, model.FrozenLayers ?? 0, model.InitSeed ?? 0),
+            Model = new ModelSettings(model.Hidden ?? RunDefaults.Hidden, model.FrozenLayers ?? 0, model.InitSeed ?? 0)
+            {
+                InitialParameters = model.InitialParameters,
+                InitialParametersFullPath = model.InitialParameters is null ? null : Path.GetFullPath(Path.Combine(run.BaseFolder, model.InitialParameters)),
+            },
             Loss = loss,
             Training = new TrainingSettings(
                 training.Epochs ?? RunDefaults.Epochs,
@@ -140,8 +144,33 @@ internal static class RunResolver
         }
     }
 
+    /// <summary>
+    /// The training rows a run uses: all <paramref name="trainRows"/> of the split's training part, or the range the
+    /// run selects, which must lie inside them (<see cref="RunFileException"/> at $.split.trainRows).
+    /// </summary>
+    public static RowRange TrainRows(ResolvedRun run, int trainRows)
+    {
+        if (run.Split.TrainRows is not { } range)
+        {
+            return new RowRange(0, trainRows);
+        }
+        if (range.End > trainRows)
+        {
+            throw FailAt(run, "$.split.trainRows",
+                $"the range {range} reaches past the {trainRows} rows the split leaves for training: expected an end of at most {trainRows}");
+        }
+        return range;
+    }
+
+    /// <summary>A <see cref="RunFileException"/> at a JSON path of the resolved run's file, with the position the file gave.</summary>
+    public static RunFileException FailAt(ResolvedRun run, string path, string problem) => new Failure(run.SourceFile, run.Positions).At(path, problem);
+
     private static void CheckModel(RunSpecification run, Failure fail)
     {
+        if (run.Model?.InitialParameters is not null && run.Model.InitSeed is not null)
+        {
+            throw fail.At("$.model.initSeed", "'initSeed' draws the initial parameters, but 'initialParameters' gives them: remove one of the two");
+        }
         int dense = (run.Model?.Hidden ?? RunDefaults.Hidden).Count + 1;
         if (run.Model?.FrozenLayers is int frozen && frozen >= dense)
         {

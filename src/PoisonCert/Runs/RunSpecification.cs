@@ -121,7 +121,14 @@ public sealed record SplitSpecification
     public ulong? Seed { get; init; }
 
     public bool? Stratified { get; init; }
+
+    /// <summary>
+    /// Rows [start, end) of the training part, counted 0-based in the order the split keeps them (ascending source
+    /// row): the run trains on these only. Null: every training row.
+    /// </summary>
+    public RowRange? TrainRows { get; init; }
 }
+
 
 public sealed record ModelSpecification
 {
@@ -130,6 +137,9 @@ public sealed record ModelSpecification
     public int? FrozenLayers { get; init; }
 
     public ulong? InitSeed { get; init; }
+
+    /// <summary>A params.json to start from (pretrained parameters), relative to the run file; replaces the seeded initialisation.</summary>
+    public string? InitialParameters { get; init; }
 }
 
 public sealed record TrainingSpecification
