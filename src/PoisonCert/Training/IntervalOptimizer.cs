@@ -61,11 +61,11 @@ public sealed class IntervalOptimizer<T> where T : IBinaryFloatingPointIeee754<T
             var second = Add(Scale(c.Beta2, (_secondLower[e], _secondUpper[e])), Scale(c.OneMinusBeta2, Square(d)));
             (_firstLower[e], _firstUpper[e]) = first;
             (_secondLower[e], _secondUpper[e]) = second;
-            var corrected = DividePositive(first, (c.BiasCorrection1, c.BiasCorrection1));
-            var variance = DividePositive(second, (c.BiasCorrection2, c.BiasCorrection2));
+            var corrected = DividePositive(first, (c.BiasCorrection1, c.BiasCorrection1), step, e);
+            var variance = DividePositive(second, (c.BiasCorrection2, c.BiasCorrection2), step, e);
             var denominator = (Rounding.AddDown(Rounding.SqrtDown(T.Max(variance.Item1, T.Zero)), c.Epsilon),
                 Rounding.AddUp(Rounding.SqrtUp(variance.Item2), c.Epsilon));
-            var ratio = DividePositive(corrected, denominator);
+            var ratio = DividePositive(corrected, denominator, step, e);
             ratio = (T.Max(ratio.Item1, -ratioBound), T.Min(ratio.Item2, ratioBound));
             (lower[e], upper[e]) = Subtract(theta, Scale(c.LearningRate, ratio));
         }
@@ -117,9 +117,11 @@ public sealed class IntervalOptimizer<T> where T : IBinaryFloatingPointIeee754<T
     }
 
     /// <summary>[a]/[d] for a positive denominator box: the sign of each numerator endpoint picks the denominator endpoint.</summary>
-    private static (T, T) DividePositive((T Lower, T Upper) a, (T Lower, T Upper) d)
+    private static (T, T) DividePositive((T Lower, T Upper) a, (T Lower, T Upper) d, int step, int index)
     {
-        if (!(d.Lower > T.Zero)) throw new BoundViolationException($"Adam's denominator box [{d.Lower}, {d.Upper}] is not positive.");
+        if (!(d.Lower > T.Zero))
+            throw new BoundViolationException(
+                $"Step {step}: parameter entry {index}: Adam's denominator box [{d.Lower:R}, {d.Upper:R}] is not positive (an ε that rounds to zero in {typeof(T).Name}, or a bias correction that underflowed).");
         var lower = a.Lower >= T.Zero ? Rounding.DivDown(a.Lower, d.Upper) : Rounding.DivDown(a.Lower, d.Lower);
         var upper = a.Upper >= T.Zero ? Rounding.DivUp(a.Upper, d.Lower) : Rounding.DivUp(a.Upper, d.Upper);
         return (lower, upper);

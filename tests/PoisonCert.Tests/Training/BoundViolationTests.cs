@@ -72,3 +72,27 @@ public abstract partial class BoundViolationTests<T> where T : IBinaryFloatingPo
 public sealed class SingleBoundViolationTests : BoundViolationTests<float> { }
 
 public sealed class DoubleBoundViolationTests : BoundViolationTests<double> { }
+
+/// <summary>
+/// Adam with an ε that rounds to zero in float32: where the second-moment box reaches zero the denominator box is not
+/// positive, and the run stops naming the step and the parameter entry instead of dividing by zero.
+/// </summary>
+public sealed class AdamDenominatorTests
+{
+    [Fact]
+    public void Train_AdamEpsilonRoundingToZero_ThrowsNamingStepAndEntry()
+    {
+        var data = Scenarios.Classification<float>(16, 3, 2, new Random(3));
+        var architecture = NetworkArchitecture.Perceptron(3, [4], 2);
+        var recipe = new TrainingRecipe
+        {
+            Loss = LossKind.SoftmaxCrossEntropy, Epochs = 1, BatchSize = 8, LearningRate = 0.01,
+            Optimizer = new OptimizerSettings { Kind = OptimizerKind.Adam, Epsilon = 1e-50 },
+        };
+        // A wide feature radius makes some gradient boxes straddle zero, so their second-moment boxes start at zero.
+        var trainer = new CertifiedTrainer<float>(recipe, ThreatModel.Features(2, 2.0), new CertificationOptions { MaxDegreeOfParallelism = 1 });
+        var error = Assert.Throws<BoundViolationException>(() => trainer.Train(data, NetworkParameters<float>.Initialize(architecture, 4)));
+        Assert.Matches(@"^Step 0: parameter entry \d+: Adam's denominator box \[0, ", error.Message);
+        Assert.Contains("ε that rounds to zero in Single", error.Message);
+    }
+}
