@@ -210,6 +210,11 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
     // rows.
     private const int BlockRows = 16;
 
+    // Values ahead of the current coordinates whose cache lines are prefetched in each of a block's 16 rows: the rows
+    // are 16 streams a row's length apart, which the hardware prefetchers follow only in part (measured: TopK about
+    // 2.3–2.9 ms without, 1.9–2.3 ms with 512 values ahead, in alternating runs). A hint only: the results are unchanged.
+    private const int PrefetchDistance = 512;
+
     private void Insert(ReadOnlySpan<T> rows, int rowCount, bool negate)
     {
         if (_k == 0 || rowCount == 0 || _width == 0) return;
@@ -271,6 +276,13 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
                     ref var rowsAtC = ref Unsafe.Add(ref block, c);
                     if (blockRows == BlockRows)
                     {
+                        if (System.Runtime.Intrinsics.X86.Sse.IsSupported && c + (nuint)PrefetchDistance < width)
+                            unsafe
+                            {
+                                var ahead = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref rowsAtC, (nuint)PrefetchDistance));
+                                var rowBytes = width * (nuint)Unsafe.SizeOf<T>();
+                                for (var r = 0; r < BlockRows; r++) System.Runtime.Intrinsics.X86.Sse.Prefetch0(ahead + (nuint)r * rowBytes);
+                            }
                         InsertBlock(ref rowsAtC, width, ref Unsafe.Add(ref kept, c), width, k, sign);
                         continue;
                     }
