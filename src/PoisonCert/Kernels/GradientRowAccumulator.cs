@@ -283,14 +283,6 @@ internal static class GradientRowAccumulator
             lower = Vector512.ConditionalSelect(Vector512.Equals(low, _infinity), _max, Fma(Vector512.Abs(low), -_step, low) - _eta);
             upper = Vector512.ConditionalSelect(Vector512.Equals(high, -_infinity), -_max, Fma(Vector512.Abs(high), _step, high) + _eta);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
-        {
-            if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-            if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-            throw new NotSupportedException(typeof(T).Name);
-        }
     }
 
     private static int Accumulate256<T, TRole, TClip, TBlock>(in GradientBlock<T> clean, in GradientBlock<T> poisoned, T gamma,
