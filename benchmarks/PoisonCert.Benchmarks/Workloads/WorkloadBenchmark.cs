@@ -43,12 +43,12 @@ public static class WorkloadBenchmark
                 case "--only" when i + 1 < args.Length: only = args[++i].Split(','); break;
                 case "--domain" when i + 1 < args.Length:
                     var domain = args[++i];
-                    if (domain is not ("interval" or "interval-exact")) { Console.Error.WriteLine($"workloads: --domain must be interval or interval-exact, not '{domain}'."); return 2; }
-                    bounds = bounds with { Products = domain == "interval-exact" ? IntervalProducts.Exact : IntervalProducts.MidpointRadius };
+                    if (domain is not ("interval" or "interval-exact" or "affine")) { Console.Error.WriteLine($"workloads: --domain must be interval, interval-exact or affine, not '{domain}'."); return 2; }
+                    bounds = bounds with { Products = domain == "interval-exact" ? IntervalProducts.Exact : IntervalProducts.MidpointRadius, Affine = domain == "affine" };
                     break;
                 case "--joint-unpaired": bounds = bounds with { SplitUnpaired = false }; break;
                 default:
-                    Console.Error.WriteLine($"workloads: unknown option '{args[i]}'. Usage: workloads [--repeat N] [--threads N] [--only W1,W2S] [--domain interval|interval-exact] [--joint-unpaired]");
+                    Console.Error.WriteLine($"workloads: unknown option '{args[i]}'. Usage: workloads [--repeat N] [--threads N] [--only W1,W2S] [--domain interval|interval-exact|affine] [--joint-unpaired]");
                     return 2;
             }
         }

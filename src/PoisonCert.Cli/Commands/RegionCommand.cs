@@ -78,7 +78,7 @@ internal static class RegionCommand
                 features[at + 1] = T.CreateTruncating((y - prepared.Scaling.Offsets[1]) / prepared.Scaling.Scales[1]);
             }
         var grid = TrainingSet<T>.Classification("grid", 2, features, new int[resolution * resolution], raw.ClassCount);
-        var result = TestTimeCertifier.Classification(box, grid, 0, RunPipeline.Products(run));
+        var result = TestTimeCertifier.Classification(box, grid, 0, RunPipeline.Bounds(run));
         var points = Enumerable.Range(0, raw.Rows).Select(r => (raw.Row(r)[0], raw.Row(r)[1], raw.Labels[r])).ToArray();
         return new RegionData(resolution, xMin, xMax, yMin, yMax, result.NominalPredictions, result.StablePerPoint, points);
     }

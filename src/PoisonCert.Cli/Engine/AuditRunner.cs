@@ -73,14 +73,14 @@ internal static class AuditRunner
         ParameterBox<T>? final = null;
         var achieved = new List<double>();
         var result = progress.Run("audit", request.Runs, sink => Audit.Run(train, test, initial, recipe, threat, request.Runs, request.Seed,
-            progress: (done, _) => sink.Report(done, double.NaN), bounds: new BoundSettings { Products = RunPipeline.Products(prepared.Run) },
+            progress: (done, _) => sink.Report(done, double.NaN), bounds: RunPipeline.Bounds(prepared.Run),
             trainedRun: (box, _, values) =>
             {
                 final = box;
                 achieved.Add(RunPipeline.PointMetric(box.Architecture, values, test, prepared.TargetScaling));
             }));
         if (final is null) return (result, null);
-        var (metrics, _) = RunPipeline.TestMetrics(final, test, 0, RunPipeline.Products(prepared.Run), prepared.TargetScaling);
+        var (metrics, _) = RunPipeline.TestMetrics(final, test, 0, RunPipeline.Bounds(prepared.Run), prepared.TargetScaling);
         var metric = metrics[0];
         var lowerIsWorse = test.IsClassification;
         var worst = lowerIsWorse ? achieved.Min() : achieved.Max();

@@ -32,13 +32,19 @@ public sealed record RegressionCertificate(int Points, double NominalMse, double
 /// term), which is subtracted, so "certified" means the program's own float prediction is y. A point counts as
 /// certified only when every difference is strictly positive (ties would go to the first index).
 /// </para>
+/// <para>
+/// With the affine domain (<see cref="BoundSettings.Affine"/>) the forward pass is refined by <see cref="AffineRefiner{T}"/>
+/// from the input layer on (regression output boxes and binary logits are intersected with it), and a point is
+/// certified when either the interval or the affine logit differences are all positive: both enclose the
+/// program's, so the better of the two is used per point.
+/// </para>
 /// </summary>
 public static class TestTimeCertifier
 {
     private const int Chunk = 256;
 
     public static ClassificationCertificate Classification<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius = 0,
-        IntervalProducts products = IntervalProducts.MidpointRadius)
+        BoundSettings? bounds = null)
         where T : IBinaryFloatingPointIeee754<T>
     {
         if (!test.IsClassification) throw new InvalidConfigurationException($"'{test.Name}' has regression targets; use a regression certificate.");
@@ -47,13 +53,13 @@ public static class TestTimeCertifier
         var nominal = Predictions(box, test);
         var certified = new bool[test.Rows];
         var stable = new bool[test.Rows];
-        ForEachChunk(box, test, triggerRadius, products, (track, first, count) =>
+        ForEachChunk(box, test, triggerRadius, bounds ?? new BoundSettings(), (track, refiner, first, count) =>
         {
             for (var i = 0; i < count; i++)
             {
                 var row = first + i;
-                certified[row] = IsCertainly(box, track, i, test.Labels![row]);
-                stable[row] = nominal[row] == test.Labels[row] ? certified[row] : IsCertainly(box, track, i, nominal[row]);
+                certified[row] = IsCertainly(box, track, refiner, i, test.Labels![row]);
+                stable[row] = nominal[row] == test.Labels[row] ? certified[row] : IsCertainly(box, track, refiner, i, nominal[row]);
             }
         });
         var nominalCorrect = Enumerable.Range(0, test.Rows).Count(r => nominal[r] == test.Labels![r]);
@@ -61,7 +67,7 @@ public static class TestTimeCertifier
     }
 
     public static RegressionCertificate Regression<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius = 0,
-        IntervalProducts products = IntervalProducts.MidpointRadius)
+        BoundSettings? bounds = null)
         where T : IBinaryFloatingPointIeee754<T>
     {
         if (test.IsClassification) throw new InvalidConfigurationException($"'{test.Name}' has class labels; use a classification certificate.");
@@ -69,7 +75,7 @@ public static class TestTimeCertifier
         var width = test.TargetWidth;
         var outputLower = new double[test.Rows * width];
         var outputUpper = new double[test.Rows * width];
-        ForEachChunk(box, test, triggerRadius, products, (track, first, count) =>
+        ForEachChunk(box, test, triggerRadius, bounds ?? new BoundSettings(), (track, refiner, first, count) =>
         {
             for (var e = 0; e < count * width; e++)
             {
@@ -142,13 +148,21 @@ public static class TestTimeCertifier
     }
 
     // Interval forward passes of the test set in chunks (input boxes [x − r, x + r] rounded outward).
-    private static void ForEachChunk<T>(ParameterBox<T> box, TrainingSet<T> test, double radius, IntervalProducts products,
-        Action<IntervalNetwork<T>, int, int> visit)
+    private static void ForEachChunk<T>(ParameterBox<T> box, TrainingSet<T> test, double radius, BoundSettings bounds,
+        Action<IntervalNetwork<T>, AffineRefiner<T>?, int, int> visit)
         where T : IBinaryFloatingPointIeee754<T>
     {
         var architecture = box.Architecture;
         PlainTrainerShapes(test, architecture);
-        var track = new IntervalNetwork<T>(architecture, Chunk, products);
+        var track = new IntervalNetwork<T>(architecture, Chunk, bounds.Products);
+        AffineWeights<T>? weights = null;
+        AffineRefiner<T>? refiner = null;
+        if (bounds.Affine)
+        {
+            weights = new AffineWeights<T>(architecture);
+            weights.Prepare(box.Lower, box.Upper);
+            refiner = new AffineRefiner<T>(architecture, Chunk, Environment.ProcessorCount, fromInput: true);
+        }
         var transposedLower = architecture.Layers.Select(l => new T[l.WeightCount]).ToArray();
         var transposedUpper = architecture.Layers.Select(l => new T[l.WeightCount]).ToArray();
         for (var l = 0; l < architecture.Layers.Count; l++)
@@ -171,7 +185,8 @@ public static class TestTimeCertifier
                 upper[e] = T.IsZero(r) ? features[e] : Rounding.AddUp(features[e], r);
             }
             track.Forward(box.Lower, box.Upper, transposedLower, transposedUpper);
-            visit(track, first, count);
+            refiner?.Forward(track, weights!);
+            visit(track, refiner, first, count);
         }
     }
 
@@ -182,7 +197,7 @@ public static class TestTimeCertifier
     }
 
     /// <summary>True when the program's prediction for sample <paramref name="i"/> of the chunk is <paramref name="label"/> for every member of the box.</summary>
-    private static bool IsCertainly<T>(ParameterBox<T> box, IntervalNetwork<T> track, int i, int label) where T : IBinaryFloatingPointIeee754<T>
+    private static bool IsCertainly<T>(ParameterBox<T> box, IntervalNetwork<T> track, AffineRefiner<T>? refiner, int i, int label) where T : IBinaryFloatingPointIeee754<T>
     {
         var architecture = box.Architecture;
         var outputs = architecture.Outputs;
@@ -191,6 +206,7 @@ public static class TestTimeCertifier
             var z = (track.OutputLower[i], track.OutputUpper[i]); // encloses the program's logit
             return label == 1 ? z.Item1 > T.Zero : z.Item2 <= T.Zero;
         }
+        if (refiner is not null && refiner.IsRefined(i) && AffineCertainly(refiner, i, label, outputs)) return true;
         var lastIndex = architecture.Layers.Count - 1;
         var last = architecture.Layers[lastIndex];
         var k = last.Inputs;
@@ -215,6 +231,31 @@ public static class TestTimeCertifier
             var biasLower = Rounding.SubDown(box.Lower[last.BiasOffset + label], box.Upper[last.BiasOffset + j]);
             var margin = Rounding.SubDown(Rounding.SubDown(Rounding.AddDown(dotLower, biasLower), errorLabel),
                 LogitError(box, last, j, hLower, hUpper, gamma, underflow));
+            if (!(margin > T.Zero)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The logit differences through the output forms of the affine domain, which enclose the program's logits with
+    /// shared symbols: z_y − z_j = (c_y − c_j) + Σ_s (A_sy − A_sj)·e_s + r_y·f_y − r_j·f_j ≥ (c_y − c_j) − Σ_s |A_sy − A_sj| − r_y − r_j.
+    /// Each |fl(A_sy − A_sj)| is within a factor (1 + u) of the exact term, so the sum (S + 2 terms, at most S + 2 roundings
+    /// on each) is inflated by InflateNonNegative(·, S + 3) and the centre difference rounded down.
+    /// </summary>
+    private static bool AffineCertainly<T>(AffineRefiner<T> refiner, int i, int label, int outputs) where T : IBinaryFloatingPointIeee754<T>
+    {
+        var (centerMemory, coefficientMemory, radiusMemory) = refiner.OutputForm(i);
+        var center = centerMemory.Span;
+        var coefficients = coefficientMemory.Span;
+        var radius = radiusMemory.Span;
+        var symbols = refiner.OutputSymbols;
+        for (var j = 0; j < outputs; j++)
+        {
+            if (j == label) continue;
+            var total = radius[label] + radius[j];
+            for (var s = 0; s < symbols; s++) total += T.Abs(coefficients[s * outputs + label] - coefficients[s * outputs + j]);
+            var spread = ErrorBounds.InflateNonNegative(total, symbols + 3);
+            var margin = Rounding.SubDown(Rounding.SubDown(center[label], center[j]), spread);
             if (!(margin > T.Zero)) return false;
         }
         return true;

@@ -66,6 +66,16 @@ public sealed class IntervalNetwork<T> where T : IBinaryFloatingPointIeee754<T>
     public ReadOnlySpan<T> LayerInputLower(int layer) => layer == 0 ? InputLower : _hLower[layer - 1].AsSpan(0, _count * _architecture.Layers[layer].Inputs);
     public ReadOnlySpan<T> LayerInputUpper(int layer) => layer == 0 ? InputUpper : _hUpper[layer - 1].AsSpan(0, _count * _architecture.Layers[layer].Inputs);
 
+    /// <summary>Pre-activation box of layer <paramref name="layer"/>, [count, outputs] (a tighter domain may shrink it in place).</summary>
+    internal Span<T> PreActivationLower(int layer) => _zLower[layer].AsSpan(0, _count * _architecture.Layers[layer].Outputs);
+    internal Span<T> PreActivationUpper(int layer) => _zUpper[layer].AsSpan(0, _count * _architecture.Layers[layer].Outputs);
+
+    /// <summary>Post-activation box of layer <paramref name="layer"/>, [count, outputs] (the next layer's input box).</summary>
+    internal Span<T> ActivationLower(int layer) => _hLower[layer].AsSpan(0, _count * _architecture.Layers[layer].Outputs);
+    internal Span<T> ActivationUpper(int layer) => _hUpper[layer].AsSpan(0, _count * _architecture.Layers[layer].Outputs);
+
+    public NetworkArchitecture Architecture => _architecture;
+
     /// <summary>
     /// Forward pass of the input box through parameters in [lower, upper]; <paramref name="transposedLower"/>/
     /// <paramref name="transposedUpper"/> hold each layer's weight box transposed to [inputs, outputs].

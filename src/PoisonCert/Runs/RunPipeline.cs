@@ -95,12 +95,12 @@ public static class RunPipeline
         return (parameters, new SourceFile(path, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), bytes.LongLength));
     }
 
-    /// <summary>"affine" and "crown" are named in the run-file vocabulary but not part of this build.</summary>
+    /// <summary>"crown" is named in the run-file vocabulary but not part of this build.</summary>
     public static void CheckDomain(ResolvedRun run)
     {
-        if (run.Domain is not (DomainKind.Interval or DomainKind.IntervalExact))
+        if (run.Domain is DomainKind.Crown)
             throw new RunFileException(run.SourceFile, "$.domain", null, null,
-                $"the bound domain \"{RunVocabulary.Domain.Name(run.Domain)}\" is not available in this build; use \"interval\" or \"interval-exact\"");
+                $"the bound domain \"{RunVocabulary.Domain.Name(run.Domain)}\" is not available in this build; use \"interval\", \"interval-exact\" or \"affine\"");
     }
 
     public static NetworkArchitecture Architecture(ResolvedRun run, int inputs, int outputs)
@@ -197,8 +197,8 @@ public static class RunPipeline
     private static CertificationOutcome Certify<T>(PreparedRun prepared, CertificationOptions options) where T : IBinaryFloatingPointIeee754<T>
     {
         var (train, test, initial, recipe) = Build<T>(prepared);
-        var products = Products(prepared.Run);
-        var trainer = new CertifiedTrainer<T>(recipe, Threat(prepared.Run), options, new BoundSettings { Products = products });
+        var products = Bounds(prepared.Run);
+        var trainer = new CertifiedTrainer<T>(recipe, Threat(prepared.Run), options, products);
         var result = trainer.Train(train, initial);
         var stopwatch = Stopwatch.StartNew();
         if (prepared.Run.Certify.MaxTestPoints is int limit && limit < test.Rows) test = test.Select([.. Enumerable.Range(0, limit)], test.Name);
@@ -210,11 +210,15 @@ public static class RunPipeline
     }
 
     /// <summary>The certificate's metrics on the test rows (and with a trigger radius, the backdoor metric).</summary>
-    /// <summary>The interval products of the run's domain.</summary>
-    public static IntervalProducts Products(ResolvedRun run) => run.Domain == DomainKind.IntervalExact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius;
+    /// <summary>The bound settings of the run's domain: the interval products, and whether the affine domain refines them.</summary>
+    public static BoundSettings Bounds(ResolvedRun run) => new()
+    {
+        Products = run.Domain == DomainKind.IntervalExact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius,
+        Affine = run.Domain == DomainKind.Affine,
+    };
 
     public static (IReadOnlyList<CertificateMetric> Metrics, bool[]? CertifiedPerPoint) TestMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius,
-        IntervalProducts products = IntervalProducts.MidpointRadius, TargetScaling? targetScaling = null) where T : IBinaryFloatingPointIeee754<T>
+        BoundSettings? products = null, TargetScaling? targetScaling = null) where T : IBinaryFloatingPointIeee754<T>
     {
         if (targetScaling is { Method: not ScalingMethod.None }) return ScaledRegressionMetrics(box, test, triggerRadius, products, targetScaling);
         var metrics = new List<CertificateMetric>();
@@ -249,7 +253,7 @@ public static class RunPipeline
     // Metrics of a run trained on standardised targets: MSE in squared target units (the certified bounds converted
     // outward, TargetScaling.WorstCaseMseInTargetUnits), then the MSE on the standardised targets as certified.
     private static (IReadOnlyList<CertificateMetric>, bool[]?) ScaledRegressionMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius,
-        IntervalProducts products, TargetScaling scaling) where T : IBinaryFloatingPointIeee754<T>
+        BoundSettings? products, TargetScaling scaling) where T : IBinaryFloatingPointIeee754<T>
     {
         var targets = test.Targets!.Select(double.CreateTruncating).ToArray();
         var r = TestTimeCertifier.Regression(box, test, 0, products);

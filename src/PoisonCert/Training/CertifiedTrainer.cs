@@ -28,6 +28,12 @@ public sealed record BoundSettings
     /// more bound passes per step. Off: the joint rule alone.
     /// </summary>
     public bool SplitUnpaired { get; init; } = true;
+
+    /// <summary>
+    /// Runs the affine (zonotope) domain on top of the interval passes of every track and intersects the boxes
+    /// with it (<see cref="AffineRefiner{T}"/>): never looser than intervals alone, at the cost of the forms' products.
+    /// </summary>
+    public bool Affine { get; init; }
 }
 
 /// <summary>The outcome of certified training: the parameter box and how it grew.</summary>
@@ -88,6 +94,9 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
         var split = _bounds.SplitUnpaired && _threat.SplitsUnpaired && _recipe.Clipping?.Kind != ClipKind.Norm;
         var featureOnly = split ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
         var labelOnly = split ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
+        var affine = _bounds.Affine ? new AffineWeights<T>(architecture) : null;
+        var tracks = new[] { clean, poisoned, featureOnly, labelOnly };
+        var refiners = tracks.Select(t => t is not null && affine is not null ? new AffineRefiner<T>(architecture, batchSize, _options.MaxDegreeOfParallelism) : null).ToArray();
         var start = architecture.Layers[architecture.FirstTrainable].WeightOffset;
         var optimizer = new IntervalOptimizer<T>(_recipe, architecture.ParameterCount, start);
         var aggregator = new GradientAggregator<T>(architecture, _threat, _recipe.Clipping, _options.MaxDegreeOfParallelism, split);
@@ -116,10 +125,11 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
                     PointNetwork<T>.Transpose(box.Lower.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Outputs, layer.Inputs, transposedLower[l]);
                     PointNetwork<T>.Transpose(box.Upper.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Outputs, layer.Inputs, transposedUpper[l]);
                 }
-                BoundTrack(clean, batch, box, transposedLower, transposedUpper, features: false, labels: false);
-                if (poisoned is not null) BoundTrack(poisoned, batch, box, transposedLower, transposedUpper, features: true, labels: true);
-                if (featureOnly is not null) BoundTrack(featureOnly, batch, box, transposedLower, transposedUpper, features: true, labels: false);
-                if (labelOnly is not null) BoundTrack(labelOnly, batch, box, transposedLower, transposedUpper, features: false, labels: true);
+                affine?.Prepare(box.Lower, box.Upper);
+                BoundTrack(clean, refiners[0], affine, batch, box, transposedLower, transposedUpper, features: false, labels: false);
+                if (poisoned is not null) BoundTrack(poisoned, refiners[1], affine, batch, box, transposedLower, transposedUpper, features: true, labels: true);
+                if (featureOnly is not null) BoundTrack(featureOnly, refiners[2], affine, batch, box, transposedLower, transposedUpper, features: true, labels: false);
+                if (labelOnly is not null) BoundTrack(labelOnly, refiners[3], affine, batch, box, transposedLower, transposedUpper, features: false, labels: true);
                 if (normClipping)
                 {
                     var bound = T.CreateTruncating(_recipe.Clipping!.Bound);
@@ -141,7 +151,7 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
 
     // One track's bounds: features moved by ε when `features` (and the threat model poisons features), labels
     // poisoned when `labels` (and the threat model poisons labels).
-    private void BoundTrack(IntervalNetwork<T> track, BatchData<T> batch, ParameterBox<T> box, T[][] transposedLower, T[][] transposedUpper,
+    private void BoundTrack(IntervalNetwork<T> track, AffineRefiner<T>? refiner, AffineWeights<T>? affine, BatchData<T> batch, ParameterBox<T> box, T[][] transposedLower, T[][] transposedUpper,
         bool features, bool labels)
     {
         track.Begin(batch.Count);
@@ -163,6 +173,7 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
             inputs.CopyTo(inputUpper);
         }
         track.Forward(box.Lower, box.Upper, transposedLower, transposedUpper);
+        refiner?.Forward(track, affine!);
         var architecture = box.Architecture;
         var outputs = architecture.Outputs;
         var last = architecture.Layers.Count - 1;
@@ -176,6 +187,8 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
                 batch.Labels is null ? 0 : batch.Labels[i], batch.Targets is null ? default : batch.TargetsOf(i), labelBox,
                 gradientLower.Slice(i * outputs, outputs), gradientUpper.Slice(i * outputs, outputs));
         track.Backward(box.Lower, box.Upper);
+        refiner?.Backward(track, affine!, _recipe.Loss, batch.Targets,
+            labelBox.Kind == LabelPoisoning.Bounded ? Transcendentals.ToUpper<T>(labelBox.Radius) : T.Zero);
     }
 
     /// <summary>The nominal parameters must lie in the box and every endpoint must be finite (and ordered).</summary>

@@ -16,17 +16,20 @@ namespace PoisonCert.Tests.Certification;
 public class TestTimeCertifierTests
 {
     [Theory]
-    [InlineData(0.0, 3)]
-    [InlineData(0.05, 3)]
-    [InlineData(0.0, 1)]
-    [InlineData(0.1, 1)]
-    public void Classification_SampledModelsAndTriggers_AgreeWithCertificate(double radius, int classes)
+    [InlineData(0.0, 3, false)]
+    [InlineData(0.05, 3, false)]
+    [InlineData(0.0, 1, false)]
+    [InlineData(0.1, 1, false)]
+    [InlineData(0.0, 3, true)]
+    [InlineData(0.05, 3, true)]
+    [InlineData(0.1, 1, true)]
+    public void Classification_SampledModelsAndTriggers_AgreeWithCertificate(double radius, int classes, bool affine)
     {
         var random = new Random(5 + classes);
         var outputs = classes == 1 ? 1 : classes;
         var test = Scenarios.Classification<float>(60, 3, classes == 1 ? 2 : classes, random);
-        var box = RandomBox<float>(NetworkArchitecture.Perceptron(3, [5], outputs), random, 0.02);
-        var certificate = TestTimeCertifier.Classification(box, test, radius);
+        var box = RandomBox<float>(NetworkArchitecture.Perceptron(3, affine ? [5, 4] : [5], outputs), random, 0.02);
+        var certificate = TestTimeCertifier.Classification(box, test, radius, new BoundSettings { Affine = affine });
         var network = new PointNetwork<float>(box.Architecture, 1);
         var checkedCertified = 0;
         for (var sample = 0; sample < 200; sample++)
@@ -57,15 +60,40 @@ public class TestTimeCertifierTests
         Assert.True(certificate.CertifiedCorrect >= certificate.NominalCorrect - 1, $"{certificate.CertifiedCorrect} of {certificate.NominalCorrect}");
     }
 
+    /// <summary>
+    /// On a deep network with a narrow box the affine logit differences certify every point the interval ones do
+    /// (the better of the two is taken per point) and strictly more in total.
+    /// </summary>
+    [Fact]
+    public void Classification_Affine_CertifiesAtLeastTheIntervalPointsAndMore()
+    {
+        int interval = 0, affine = 0;
+        for (var seed = 0; seed < 6; seed++)
+        {
+            var random = new Random(40 + seed);
+            var test = Scenarios.Classification<double>(80, 3, 3, random);
+            var box = RandomBox<double>(NetworkArchitecture.Perceptron(3, [8, 8], 3), random, 0.02);
+            var plain = TestTimeCertifier.Classification(box, test);
+            var refined = TestTimeCertifier.Classification(box, test, 0, new BoundSettings { Affine = true });
+            for (var p = 0; p < test.Rows; p++)
+                Assert.True(!plain.CertifiedPerPoint[p] || refined.CertifiedPerPoint[p], $"seed {seed}, point {p}: certified by intervals only");
+            interval += plain.CertifiedCorrect;
+            affine += refined.CertifiedCorrect;
+        }
+        Assert.True(affine > interval, $"affine certified {affine}, interval {interval}");
+    }
+
     [Theory]
-    [InlineData(0.0)]
-    [InlineData(0.05)]
-    public void Regression_SampledModels_InsideOutputIntervalsAndMseBounds(double radius)
+    [InlineData(0.0, false)]
+    [InlineData(0.05, false)]
+    [InlineData(0.0, true)]
+    [InlineData(0.05, true)]
+    public void Regression_SampledModels_InsideOutputIntervalsAndMseBounds(double radius, bool affine)
     {
         var random = new Random(9);
         var test = Scenarios.Regression<float>(40, 3, 2, random);
-        var box = RandomBox<float>(NetworkArchitecture.Perceptron(3, [4], 2), random, 0.05);
-        var certificate = TestTimeCertifier.Regression(box, test, radius);
+        var box = RandomBox<float>(NetworkArchitecture.Perceptron(3, affine ? [4, 4] : [4], 2), random, 0.05);
+        var certificate = TestTimeCertifier.Regression(box, test, radius, new BoundSettings { Affine = affine });
         var network = new PointNetwork<float>(box.Architecture, 1);
         for (var sample = 0; sample < 200; sample++)
         {

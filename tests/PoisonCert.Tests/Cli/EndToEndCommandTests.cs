@@ -63,6 +63,24 @@ public class EndToEndCommandTests
         Assert.Contains("match a fresh certification bit for bit", result.Output);
     }
 
+    /// <summary>"domain": "affine" through the CLI: the certificate records it, verify re-derives it bit for bit, and its bounds are never wider than the interval domain's.</summary>
+    [Fact]
+    public void Certify_AffineDomain_VerifiesAndIsNoWiderThanIntervals()
+    {
+        using var affine = HeartRun.Features("affine");
+        using var interval = HeartRun.Features("interval");
+        var affineCertificate = affine.Certify();
+        interval.Certify();
+        CliResult result = RealCli.Expect(ExitCodes.Success, "verify", affineCertificate);
+        Assert.Contains("match a fresh certification bit for bit", result.Output);
+        var a = CertificateFile.Read(affineCertificate);
+        var i = CertificateFile.Read(interval.CertificatePath());
+        Assert.Equal(PoisonCert.Runs.DomainKind.Affine, a.Domain);
+        Assert.True(a.StepMeanBoundWidths[^1] < i.StepMeanBoundWidths[^1], $"affine {a.StepMeanBoundWidths[^1]:R}, interval {i.StepMeanBoundWidths[^1]:R}");
+        var accuracy = (CertificateFile c) => c.Metrics.First(m => m.Name == "accuracy").Certified;
+        Assert.True(accuracy(a) >= accuracy(i), $"affine certified accuracy {accuracy(a)}, interval {accuracy(i)}");
+    }
+
     [Fact]
     public void Verify_LowerBoundMadeSmaller_PassesTheReaderAndFailsNamingTheParameter()
     {
@@ -248,7 +266,7 @@ public class EndToEndCommandTests
             "{\n  \"dataset\": { \"name\": \"wdbc\" },\n  \"training\": { \"epochs\": 1, \"batchSize\": 8 },\n  \"threat\": { \"features\": { \"count\": 9, \"epsilon\": 0.1 } }\n}\n",
             ["budget-above-batch.json', $.threat.features.count (line 4", "exceeds the 8 points of a batch"]
         },
-        { "affine", "{ \"dataset\": { \"name\": \"heart\" }, \"domain\": \"affine\", \"training\": { \"epochs\": 1 } }", ["affine.json', $.domain", "\"affine\" is not available in this build"] },
+        { "crown", "{ \"dataset\": { \"name\": \"heart\" }, \"domain\": \"crown\", \"training\": { \"epochs\": 1 } }", ["crown.json', $.domain", "\"crown\" is not available in this build"] },
         {
             "nan-cell",
             "{ \"dataset\": { \"file\": \"cells.csv\", \"target\": \"y\", \"header\": true }, \"training\": { \"epochs\": 1, \"batchSize\": 2 } }",

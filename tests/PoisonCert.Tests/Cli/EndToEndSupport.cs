@@ -108,7 +108,7 @@ internal sealed class HeartRun : IDisposable
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    private HeartRun(string threatJson)
+    private HeartRun(string threatJson, string domain = "interval")
     {
         File.Copy(TestData.ShippedFile(DataFileName), DataPath);
         RunPath = Scratch.Write("heart-run.json", $$"""
@@ -116,6 +116,7 @@ internal sealed class HeartRun : IDisposable
               "name": "heart-e2e",
               "dataset": { "file": "{{DataFileName}}", "format": "libsvm" },
               "scaling": "none",
+              "domain": "{{domain}}",
               "model": { "hidden": [8] },
               "training": { "epochs": 2, "batchSize": 27, "learningRate": 0.1 },
               "threat": {{threatJson}},
@@ -125,7 +126,8 @@ internal sealed class HeartRun : IDisposable
     }
 
     /// <summary>Up to <see cref="FeatureBudget"/> points per batch with features moved by at most <see cref="Epsilon"/> (ℓ∞).</summary>
-    public static HeartRun Features() => new(string.Create(Invariant, $$"""{ "features": { "count": {{FeatureBudget}}, "epsilon": {{Epsilon:R}} } }"""));
+    public static HeartRun Features(string domain = "interval")
+        => new(string.Create(Invariant, $$"""{ "features": { "count": {{FeatureBudget}}, "epsilon": {{Epsilon:R}} } }"""), domain);
 
     /// <summary>Up to <see cref="LabelBudget"/> points per batch with their label flipped.</summary>
     public static HeartRun LabelFlips() => new($$"""{ "labels": { "count": {{LabelBudget}}, "flip": "any" } }""");

@@ -74,8 +74,19 @@ public sealed record NetworkPassCase<T> where T : IBinaryFloatingPointIeee754<T>
     private static T Offset(T center, double offset) => offset == 0 ? center : T.CreateTruncating(double.CreateTruncating(center) + offset);
 
     /// <summary>Runs the interval pass as the certified trainer's track does.</summary>
-    public IntervalNetwork<T> RunIntervalPass()
+    public IntervalNetwork<T> RunIntervalPass() => RunPass(null);
+
+    /// <summary>Runs the interval pass refined by the affine domain, as the certified trainer's track does with "affine".</summary>
+    public (IntervalNetwork<T> Network, AffineRefiner<T> Refiner) RunAffinePass(int threads = 1)
     {
+        var refiner = new AffineRefiner<T>(Architecture, Count, threads);
+        return (RunPass(refiner), refiner);
+    }
+
+    private IntervalNetwork<T> RunPass(AffineRefiner<T>? refiner)
+    {
+        var weights = new AffineWeights<T>(Architecture);
+        weights.Prepare(ParameterLower, ParameterUpper);
         var network = new IntervalNetwork<T>(Architecture, Count);
         network.Begin(Count);
         InputLower.CopyTo(network.InputLower);
@@ -89,6 +100,7 @@ public sealed record NetworkPassCase<T> where T : IBinaryFloatingPointIeee754<T>
             PointNetwork<T>.Transpose(ParameterUpper.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Outputs, layer.Inputs, transposedUpper[l]);
         }
         network.Forward(ParameterLower, ParameterUpper, transposedLower, transposedUpper);
+        refiner?.Forward(network, weights);
         var outputs = Architecture.Outputs;
         var last = Architecture.Layers.Count - 1;
         for (var i = 0; i < Count; i++)
@@ -96,6 +108,8 @@ public sealed record NetworkPassCase<T> where T : IBinaryFloatingPointIeee754<T>
                 TargetWidth == 0 ? default : Targets.AsSpan(i * outputs, outputs), LabelBox,
                 network.OutputGradientLower(last).Slice(i * outputs, outputs), network.OutputGradientUpper(last).Slice(i * outputs, outputs));
         network.Backward(ParameterLower, ParameterUpper);
+        refiner?.Backward(network, weights, Loss, TargetWidth == 0 ? null : Targets,
+            LabelBox.Kind == LabelPoisoning.Bounded ? PoisonCert.Numerics.Transcendentals.ToUpper<T>(LabelBox.Radius) : T.Zero);
         return network;
     }
 

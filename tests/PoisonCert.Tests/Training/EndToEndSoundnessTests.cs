@@ -17,7 +17,7 @@ public class EndToEndSoundnessTests
 
     public sealed record Case(string Name, LossKind Loss, ThreatModel Threat, OptimizerSettings Optimizer, GradientClipping? Clipping = null,
         LearningRateSchedule? Schedule = null, int Epochs = 2, int BatchSize = 6, double LearningRate = 0.1, int Hidden = 4, int FrozenLayers = 0,
-        bool Deep = false, bool Exact = false, bool Joint = false)
+        bool Deep = false, bool Exact = false, bool Joint = false, bool Affine = false)
     {
         public override string ToString() => Name;
     }
@@ -72,6 +72,15 @@ public class EndToEndSoundnessTests
             new("mse-unpaired-split-trusted", LossKind.MeanSquaredError, new ThreatModel { FeatureCount = 2, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.Bounded, LabelRadius = 0.2, TrustedPerBatch = 2 }, Sgd with { Momentum = 0.5 }),
             new("ce-unpaired-joint", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.TargetFlip, TargetClass = 2 }, Sgd, Joint: true),
             new("mse-nesterov-decay", LossKind.MeanSquaredError, features, Sgd with { Momentum = 0.9, Nesterov = true, WeightDecay = 2 }, LearningRate: 0.05),
+            new("mse-features-affine", LossKind.MeanSquaredError, features, Sgd, Affine: true),
+            new("mse-features-affine-deep", LossKind.MeanSquaredError, ThreatModel.Features(2, 0.05), Sgd with { Momentum = 0.9 }, Deep: true, Affine: true),
+            new("mse-unpaired-affine-deep", LossKind.MeanSquaredError, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.Bounded, LabelRadius = 0.1 }, Sgd, Deep: true, Affine: true),
+            new("mse-norm-affine-deep", LossKind.MeanSquaredError, features, Sgd, new GradientClipping(ClipKind.Norm, 0.4), Deep: true, Affine: true),
+            new("mse-frozen-affine", LossKind.MeanSquaredError, features, Sgd, FrozenLayers: 1, Deep: true, Affine: true),
+            new("ce-features-affine-deep", LossKind.SoftmaxCrossEntropy, features, Sgd, Deep: true, Affine: true),
+            new("ce-unpaired-affine-exact", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.AnyFlip }, Sgd, Deep: true, Exact: true, Affine: true),
+            new("bce-features-affine-adam", LossKind.BinaryCrossEntropy, ThreatModel.Features(1, 0.1), new OptimizerSettings { Kind = OptimizerKind.Adam }, LearningRate: 0.02, Deep: true, Affine: true),
+            new("mse-unbounded-affine", LossKind.MeanSquaredError, ThreatModel.Unbounded(1), Sgd, new GradientClipping(ClipKind.Clamp, 0.25), Deep: true, Affine: true),
         };
         return data;
     }
@@ -113,7 +122,7 @@ public class EndToEndSoundnessTests
                 Clipping = c.Clipping, Schedule = c.Schedule ?? new LearningRateSchedule(), ShuffleSeed = (ulong)seed,
             },
             Threat = c.Threat,
-            Bounds = new BoundSettings { Products = c.Exact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius, SplitUnpaired = !c.Joint },
+            Bounds = new BoundSettings { Products = c.Exact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius, SplitUnpaired = !c.Joint, Affine = c.Affine },
         };
         return scenario.Check(RandomRuns / divisor, AdversarialRuns / divisor, seed);
     }
