@@ -248,7 +248,7 @@ public static class TestTimeCertifier
         var center = centerMemory.Span;
         var coefficients = coefficientMemory.Span;
         var radius = radiusMemory.Span;
-        var symbols = refiner.OutputSymbols;
+        var symbols = coefficients.Length / outputs;
         for (var j = 0; j < outputs; j++)
         {
             if (j == label) continue;

@@ -50,9 +50,14 @@ public static class PointMatMul
     }
 
     // C[i, :] = Σ_p A[i, p]·B[p, :], vectorised over columns.
-    private static void MultiplyRows<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
+    /// <summary>
+    /// C = A·B row by row (a multiply-add of B's rows per entry of A, zero entries skipped): no packing, for products
+    /// with few rows where packing B would cost more than the product. Same a priori error as <see cref="Multiply{T}"/>.
+    /// </summary>
+    internal static void MultiplyRows<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
         where T : IBinaryFloatingPointIeee754<T>
     {
+        CheckShapes(a.Length, b.Length, c.Length, m, k, n);
         c.Clear();
         for (var i = 0; i < m; i++)
         {

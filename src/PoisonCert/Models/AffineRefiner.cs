@@ -81,7 +81,7 @@ public sealed class AffineWeights<T> where T : IBinaryFloatingPointIeee754<T>
     {
         var half = T.CreateTruncating(0.5);
         var c = lower * half + upper * half;
-        return (c, T.Max(Rounding.SubUp(upper, c), Rounding.SubUp(c, lower)));
+        return (c, T.BitIncrement(T.Max(upper - c, c - lower))); // one ulp above the nearest difference: ≥ the exact one
     }
 }
 
@@ -133,7 +133,10 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
     private readonly int _maxWidth;
     private readonly T[] _outCenter, _outCoefficients, _outRadius;
     private readonly bool[] _refined;
+    private readonly int[] _outRows;
     private readonly Scratch[] _scratch;
+    private readonly UpwardTable _upward;
+    private readonly Upward _formula; // the per-neuron radius formulas: at most 8 roundings on any term's path
 
     /// <summary>
     /// A refiner for passes of up to <paramref name="capacity"/> samples of <paramref name="architecture"/>, on up to
@@ -168,11 +171,12 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         _outCoefficients = new T[(long)capacity * _outputRows * outputs is var n && n <= Array.MaxLength ? (int)n
             : throw new InvalidConfigurationException($"The affine domain needs {n} coefficients for the output forms of {capacity} samples: too many for one array.")];
         _refined = new bool[capacity];
+        _outRows = new int[capacity];
         _scratch = [.. Enumerable.Range(0, _threads).Select(_ => new Scratch(_maxRows, _maxWidth))];
+        _upward = new UpwardTable(_maxRows + _maxWidth + 8);
+        _formula = Upward.For(8);
     }
 
-    /// <summary>Symbols of the output forms (the rows of each sample's output coefficient matrix).</summary>
-    public int OutputSymbols => _outputRows;
 
     /// <summary>Whether sample <paramref name="i"/> of the last pass has finite affine forms (otherwise its boxes are the interval ones).</summary>
     public bool IsRefined(int i) => _refined[i];
@@ -181,7 +185,7 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
     public (ReadOnlyMemory<T> Center, ReadOnlyMemory<T> Coefficients, ReadOnlyMemory<T> Radius) OutputForm(int i)
     {
         var outputs = _architecture.Outputs;
-        return (_outCenter.AsMemory(i * outputs, outputs), _outCoefficients.AsMemory(i * _outputRows * outputs, _outputRows * outputs),
+        return (_outCenter.AsMemory(i * outputs, outputs), _outCoefficients.AsMemory(i * _outputRows * outputs, _outRows[i] * outputs),
             _outRadius.AsMemory(i * outputs, outputs));
     }
 
@@ -238,12 +242,10 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         var inputs = _architecture.Layers[first].Inputs;
         var inLower = track.LayerInputLower(first).Slice(i * inputs, inputs);
         var inUpper = track.LayerInputUpper(first).Slice(i * inputs, inputs);
-        var center = s.Center.AsSpan(0, inputs);
-        var radius = s.Radius.AsSpan(0, inputs);
         for (var j = 0; j < inputs; j++)
         {
             if (!T.IsFinite(inLower[j]) || !T.IsFinite(inUpper[j])) return false;
-            (center[j], radius[j]) = AffineWeights<T>.Of(inLower[j], inUpper[j]);
+            (s.Center[j], s.Radius[j]) = AffineWeights<T>.Of(inLower[j], inUpper[j]);
         }
         var symbols = 0;
         var u = ErrorBounds.UnitRoundoff<T>();
@@ -252,35 +254,40 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         {
             var layer = _architecture.Layers[l];
             var (nin, nout) = (layer.Inputs, layer.Outputs);
-            var rows = symbols + nin;
-            var m = s.Coefficients.AsSpan(0, rows * nin);
-            AppendPrivateRows(m, symbols, nin, s.Radius);
+            var a = s.Coefficients.AsSpan(0, symbols * nin);
             var boxLower = l == first ? inLower : track.ActivationLower(l - 1).Slice(i * nin, nin);
             var boxUpper = l == first ? inUpper : track.ActivationUpper(l - 1).Slice(i * nin, nin);
-            if (!Magnitudes(m, rows, nin, s.Center, boxLower, boxUpper, s.AbsTotal, s.Magnitude)) return false;
+            if (!Magnitudes(a, symbols, nin, s.Center, s.Radius, boxLower, boxUpper, s.AbsTotal, s.Magnitude)) return false;
 
+            // Shared rows: A·W_cᵀ; then one row r_j·(W_cᵀ row j) per private symbol with r_j ≠ 0 (a zero radius adds nothing).
+            var centerT = weights.CenterT[l];
+            Product(a, centerT, s.Output.AsSpan(0, symbols * nout), symbols, nin, nout);
+            var rows = symbols;
+            for (var j = 0; j < nin; j++)
+            {
+                if (T.IsZero(s.Radius[j])) continue;
+                ScaleRow(centerT.AsSpan(j * nout, nout), s.Radius[j], s.Output.AsSpan(rows * nout, nout));
+                rows++;
+            }
             var output = s.Output.AsSpan(0, rows * nout);
-            PointMatMul.Multiply<T>(m, weights.CenterT[l], output, rows, nin, nout);
-            PointMatMul.Multiply<T>(s.Center.AsSpan(0, nin), weights.CenterT[l], s.NewCenter.AsSpan(0, nout), 1, nin, nout);
-            PointMatMul.Multiply<T>(s.AbsTotal.AsSpan(0, nin), weights.AbsCenterT[l], s.T1.AsSpan(0, nout), 1, nin, nout);
-            PointMatMul.Multiply<T>(s.Magnitude.AsSpan(0, nin), weights.RadiusT[l], s.T2.AsSpan(0, nout), 1, nin, nout);
+            Product(s.Center.AsSpan(0, nin), centerT, s.NewCenter.AsSpan(0, nout), 1, nin, nout);
+            Product(s.AbsTotal.AsSpan(0, nin), weights.AbsCenterT[l], s.T1.AsSpan(0, nout), 1, nin, nout);
+            Product(s.Magnitude.AsSpan(0, nin), weights.RadiusT[l], s.T2.AsSpan(0, nout), 1, nin, nout);
 
             var gamma = ErrorBounds.Gamma<T>(nin);
-            var underflow = Rounding.MulUp(T.CreateTruncating((long)(rows + 2) * nin), T.Epsilon);
+            var underflow = Rounding.MulUp(T.CreateTruncating((long)(symbols + nin + 2) * nin), T.Epsilon);
+            var dot = _upward.For(nin + 1);
             var zl = track.PreActivationLower(l).Slice(i * nout, nout);
             var zu = track.PreActivationUpper(l).Slice(i * nout, nout);
             var bc = weights.BiasCenter[l];
             var br = weights.BiasRadius[l];
             for (var k = 0; k < nout; k++)
             {
-                var t1 = ErrorBounds.InflateNonNegative(s.T1[k], nin + 1);
-                var t2 = ErrorBounds.InflateNonNegative(s.T2[k], nin + 1);
+                var t1 = dot.Of(s.T1[k]);
+                var t2 = dot.Of(s.T2[k]);
                 var c = s.NewCenter[k] + bc[k];
                 var zmax = T.Max(T.Abs(zl[k]), T.Abs(zu[k]));
-                var r = Rounding.AddUp(br[k], t2);
-                r = Rounding.AddUp(r, Rounding.MulUp(gamma, Rounding.AddUp(Rounding.AddUp(t1, t1), t2)));
-                r = Rounding.AddUp(r, Rounding.MulUp(twoU, Rounding.AddUp(T.Abs(c), zmax)));
-                r = Rounding.AddUp(r, underflow);
+                var r = _formula.Of(br[k] + t2 + gamma * (t1 + t1 + t2) + twoU * (T.Abs(c) + zmax) + underflow);
                 s.NewCenter[k] = c;
                 s.NewRadius[k] = r;
             }
@@ -297,6 +304,7 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
             if (l == last)
             {
                 output.CopyTo(_outCoefficients.AsSpan(i * _outputRows * nout, rows * nout));
+                _outRows[i] = rows;
                 s.NewCenter.AsSpan(0, nout).CopyTo(_outCenter.AsSpan(i * nout, nout));
                 s.NewRadius.AsSpan(0, nout).CopyTo(_outRadius.AsSpan(i * nout, nout));
                 return true;
@@ -307,6 +315,28 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         return true;
     }
 
+    // Products of the forms: the blocked kernel for many rows, row by row (no packing) for few. Both are dot products
+    // of length k in some order, within γ_k.
+    private static void Product(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
+    {
+        if (m >= 16) PointMatMul.Multiply<T>(a, b, c, m, k, n);
+        else PointMatMul.MultiplyRows<T>(a, b, c, m, k, n);
+    }
+
+    // destination = factor · row, elementwise in round-to-nearest (a one-term dot product: within the γ_n charge).
+    private static void ScaleRow(ReadOnlySpan<T> row, T factor, Span<T> destination)
+    {
+        for (var k = 0; k < row.Length; k++) destination[k] = row[k] * factor;
+    }
+
+    /// <summary>
+    /// The backward forms of one sample. Symbols of the output form enter factored, as B·P with B the output form's
+    /// coefficients ([S, K], K outputs, read in place) and P a [K, n] matrix updated per layer (P₀ = 2I for the
+    /// squared error: A_G = 2A exactly): P' = fl(P·W_c) represents B·P' exactly, and B·(P' − P·W_c) is charged to the
+    /// private radius as γ·Σᵢ bᵢ·(|P|·|W_c|)ᵢⱼ (bᵢ ≥ Σ_s |B_si|): K·n·n work per layer instead of S·n·n. The private
+    /// symbols that the backward layers create are kept as materialised rows R (the dense rule). Concretising B·P'
+    /// costs S·K·n and is charged γ_K·Σᵢ bᵢ|P'ᵢⱼ| + S·K·η for its own rounding.
+    /// </summary>
     private void BackwardSample(IntervalNetwork<T> track, AffineWeights<T> weights, int i, Scratch s, LossKind loss, T[]? targets, T labelRadius)
     {
         var first = _architecture.FirstTrainable;
@@ -315,87 +345,179 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         var u = ErrorBounds.UnitRoundoff<T>();
         var gl = track.OutputGradientLower(last).Slice(i * outputs, outputs);
         var gu = track.OutputGradientUpper(last).Slice(i * outputs, outputs);
-        int symbols;
-        if (loss == LossKind.MeanSquaredError)
+        var two = T.CreateTruncating(2);
+        var factored = loss == LossKind.MeanSquaredError;
+        var bRows = factored ? _outRows[i] : 0;
+        var b = _outCoefficients.AsSpan(i * _outputRows * outputs, bRows * outputs);
+        ColumnAbsSums(b, bRows, outputs, s.BSums);
+        var bTotal = T.Zero;
+        var columns = _upward.For(bRows + 1);
+        for (var k = 0; k < outputs; k++)
         {
-            // c_G = 2·fl(c − y), A_G = 2A exactly, r_G ≥ 2r + 2ν + 2u|c_G| + 4u|g|max.
-            symbols = _outputRows;
-            var two = T.CreateTruncating(2);
-            var coefficients = _outCoefficients.AsSpan(i * _outputRows * outputs, _outputRows * outputs);
-            var a = s.Coefficients.AsSpan(0, coefficients.Length);
-            for (var e = 0; e < a.Length; e++) a[e] = coefficients[e] * two;
+            s.BSums[k] = columns.Of(s.BSums[k]);
+            bTotal += s.BSums[k];
+        }
+        bTotal = _upward.For(outputs + 1).Of(bTotal);
+        if (factored)
+        {
+            // c_G = 2·fl(c − y), r_G ≥ 2r + 2ν + 2u|c_G| + 4u|g|max; B·P with P = 2I carries 2A exactly.
             for (var k = 0; k < outputs; k++)
             {
                 var c = (_outCenter[i * outputs + k] - targets![i * outputs + k]) * two;
                 var gmax = T.Max(T.Abs(gl[k]), T.Abs(gu[k]));
-                var r = Rounding.AddUp(Rounding.MulUp(_outRadius[i * outputs + k], two), Rounding.MulUp(labelRadius, two));
-                r = Rounding.AddUp(r, Rounding.MulUp(Rounding.AddUp(u, u), Rounding.AddUp(T.Abs(c), Rounding.AddUp(gmax, gmax))));
+                var r = _formula.Of(_outRadius[i * outputs + k] * two + labelRadius * two + (u + u) * (T.Abs(c) + gmax + gmax));
                 s.Center[k] = c;
                 s.Radius[k] = r;
+                s.Concrete[k] = _formula.Of(s.BSums[k] * two + r);
             }
         }
         else
         {
-            symbols = 0;
-            for (var k = 0; k < outputs; k++) (s.Center[k], s.Radius[k]) = AffineWeights<T>.Of(gl[k], gu[k]);
+            for (var k = 0; k < outputs; k++)
+            {
+                (s.Center[k], s.Radius[k]) = AffineWeights<T>.Of(gl[k], gu[k]);
+                s.Concrete[k] = s.Radius[k];
+            }
         }
         for (var k = 0; k < outputs; k++)
-            if (!T.IsFinite(s.Center[k]) || !T.IsFinite(s.Radius[k])) return;
+            if (!T.IsFinite(s.Center[k]) || !T.IsFinite(s.Concrete[k])) return;
+        var p = s.P.AsSpan(0, outputs * outputs);
+        p.Clear();
+        for (var k = 0; k < outputs; k++) p[k * outputs + k] = two;
+        var identity = true; // P = 2I: P·W_c = 2W_c exactly
+        var rRows = 0;
 
         for (var l = last; l > first; l--)
         {
             var layer = _architecture.Layers[l];
             var (nout, nin) = (layer.Outputs, layer.Inputs);
-            var rows = symbols + nout;
-            var m = s.Coefficients.AsSpan(0, rows * nout);
-            AppendPrivateRows(m, symbols, nout, s.Radius);
-            if (!Magnitudes(m, rows, nout, s.Center, track.OutputGradientLower(l).Slice(i * nout, nout),
-                    track.OutputGradientUpper(l).Slice(i * nout, nout), s.AbsTotal, s.Magnitude)) return;
+            var center = weights.Center[l];
+            var boxLower = track.OutputGradientLower(l).Slice(i * nout, nout);
+            var boxUpper = track.OutputGradientUpper(l).Slice(i * nout, nout);
+            for (var k = 0; k < nout; k++)
+            {
+                s.AbsTotal[k] = _formula.Of(T.Abs(s.Center[k]) + s.Concrete[k]);
+                s.Magnitude[k] = T.Min(s.AbsTotal[k], T.Max(T.Abs(boxLower[k]), T.Abs(boxUpper[k])));
+            }
 
+            // P' = fl(P·W_c) and its charge e_j = γ_n·Σᵢ bᵢ(|P|·|W_c|)ᵢⱼ + n·η·Σbᵢ (none while P = 2I).
+            var pNext = s.PNext.AsSpan(0, outputs * nin);
+            var charge = s.Charge.AsSpan(0, nin);
+            if (identity)
+            {
+                for (var e = 0; e < pNext.Length; e++) pNext[e] = center[e] * two;
+                charge.Clear();
+            }
+            else
+            {
+                Product(p, center, pNext, outputs, nout, nin);
+                var absP = s.AbsP.AsSpan(0, outputs * nout);
+                for (var e = 0; e < absP.Length; e++) absP[e] = T.Abs(p[e]);
+                var q = s.Q.AsSpan(0, outputs * nin);
+                Product(absP, weights.AbsCenter[l], q, outputs, nout, nin);
+                Product(s.BSums.AsSpan(0, outputs), q, charge, 1, outputs, nin);
+                var gammaP = ErrorBounds.Gamma<T>(nout);
+                var underflowP = Rounding.MulUp(Rounding.MulUp(T.CreateTruncating(nout), T.Epsilon), bTotal);
+                var chain = _upward.For(nout + outputs + 1);
+                for (var j = 0; j < nin; j++) charge[j] = _formula.Of(gammaP * chain.Of(charge[j]) + underflowP);
+            }
+
+            // Materialised rows: fl(R·W_c), then r_k·(W_c row k) for every private symbol of G_l with r_k ≠ 0.
+            var rPrevious = s.Coefficients.AsSpan(0, rRows * nout);
+            Product(rPrevious, center, s.Output.AsSpan(0, rRows * nin), rRows, nout, nin);
+            var rows = rRows;
+            for (var k = 0; k < nout; k++)
+            {
+                if (T.IsZero(s.Radius[k])) continue;
+                ScaleRow(center.AsSpan(k * nin, nin), s.Radius[k], s.Output.AsSpan(rows * nin, nin));
+                rows++;
+            }
             var output = s.Output.AsSpan(0, rows * nin);
-            PointMatMul.Multiply<T>(m, weights.Center[l], output, rows, nout, nin);
-            PointMatMul.Multiply<T>(s.Center.AsSpan(0, nout), weights.Center[l], s.NewCenter.AsSpan(0, nin), 1, nout, nin);
-            PointMatMul.Multiply<T>(s.AbsTotal.AsSpan(0, nout), weights.AbsCenter[l], s.T1.AsSpan(0, nin), 1, nout, nin);
-            PointMatMul.Multiply<T>(s.Magnitude.AsSpan(0, nout), weights.Radius[l], s.T2.AsSpan(0, nin), 1, nout, nin);
+            Product(s.Center.AsSpan(0, nout), center, s.NewCenter.AsSpan(0, nin), 1, nout, nin);
+            Product(s.AbsTotal.AsSpan(0, nout), weights.AbsCenter[l], s.T1.AsSpan(0, nin), 1, nout, nin);
+            Product(s.Magnitude.AsSpan(0, nout), weights.Radius[l], s.T2.AsSpan(0, nin), 1, nout, nin);
             var gamma = ErrorBounds.Gamma<T>(nout);
-            var underflow = Rounding.MulUp(T.CreateTruncating((long)(rows + 2) * nout), T.Epsilon);
+            var underflow = Rounding.MulUp(T.CreateTruncating((long)(rRows + nout + 2) * nout), T.Epsilon);
+            var dot = _upward.For(nout + 1);
             for (var j = 0; j < nin; j++)
             {
-                var t1 = ErrorBounds.InflateNonNegative(s.T1[j], nout + 1);
-                var t2 = ErrorBounds.InflateNonNegative(s.T2[j], nout + 1);
-                var r = Rounding.AddUp(t2, Rounding.MulUp(gamma, Rounding.AddUp(Rounding.AddUp(t1, t1), t2)));
-                s.NewRadius[j] = Rounding.AddUp(r, underflow);
+                var t1 = dot.Of(s.T1[j]);
+                var t2 = dot.Of(s.T2[j]);
+                s.NewRadius[j] = _formula.Of(t2 + gamma * (t1 + t1 + t2) + charge[j] + underflow);
             }
-            var boxLower = track.OutputGradientLower(l - 1).Slice(i * nin, nin);
-            var boxUpper = track.OutputGradientUpper(l - 1).Slice(i * nin, nin);
-            var previous = _architecture.Layers[l - 1];
-            if (previous.Relu)
+
+            // Concretisation: Σ_s |(B·P')_sj| ≤ Σ_s |fl(B·P')_sj| + γ_K·Σᵢ bᵢ|P'ᵢⱼ| + S·K·η, then the rows R and the private radius.
+            var concrete = s.NewConcrete.AsSpan(0, nin);
+            ColumnAbsSums(output, rows, nin, s.T1);
+            if (bRows > 0)
             {
-                if (!Mask(output, rows, nin, s, track.PreActivationLower(l - 1).Slice(i * nin, nin),
-                        track.PreActivationUpper(l - 1).Slice(i * nin, nin), boxLower, boxUpper, l - 1, i)) return;
+                var product = s.BProduct.AsSpan(0, bRows * nin);
+                Product(b, pNext, product, bRows, outputs, nin);
+                ColumnAbsSums(product, bRows, nin, s.T2);
+                var absNext = s.Q.AsSpan(0, outputs * nin);
+                for (var e = 0; e < absNext.Length; e++) absNext[e] = T.Abs(pNext[e]);
+                Product(s.BSums.AsSpan(0, outputs), absNext, s.AbsP.AsSpan(0, nin), 1, outputs, nin);
+                var gammaK = ErrorBounds.Gamma<T>(outputs);
+                var underflowK = Rounding.MulUp(T.CreateTruncating((long)bRows * outputs), T.Epsilon);
+                var small = _upward.For(outputs + 1);
+                var tall = _upward.For(bRows + 1);
+                for (var j = 0; j < nin; j++) s.T2[j] = _formula.Of(tall.Of(s.T2[j]) + gammaK * small.Of(s.AbsP[j]) + underflowK);
             }
-            else if (!Concretize(output, rows, nin, s, boxLower, boxUpper, l - 1, i, "output-gradient")) return;
+            else s.T2.AsSpan(0, nin).Clear();
+            var sum = _upward.For(rows + 2);
+            for (var j = 0; j < nin; j++) concrete[j] = _formula.Of(sum.Of(s.T1[j] + s.NewRadius[j]) + s.T2[j]);
+
+            var lower = track.OutputGradientLower(l - 1).Slice(i * nin, nin);
+            var upper = track.OutputGradientUpper(l - 1).Slice(i * nin, nin);
+            var relu = _architecture.Layers[l - 1].Relu;
+            var zl = track.PreActivationLower(l - 1).Slice(i * nin, nin);
+            var zu = track.PreActivationUpper(l - 1).Slice(i * nin, nin);
+            for (var j = 0; j < nin; j++)
+            {
+                if (relu && zu[j] <= T.Zero)
+                {
+                    ZeroColumn(output, pNext, rows, outputs, nin, j);
+                    (s.NewCenter[j], s.NewRadius[j], concrete[j]) = (T.Zero, T.Zero, T.Zero);
+                    continue;
+                }
+                var lo = T.BitDecrement(s.NewCenter[j] - concrete[j]);
+                var hi = T.BitIncrement(s.NewCenter[j] + concrete[j]);
+                if (!T.IsFinite(lo) || !T.IsFinite(hi)) return;
+                if (!relu || zl[j] > T.Zero)
+                {
+                    Intersect(lower, upper, j, lo, hi, l - 1, i, "output-gradient");
+                    continue;
+                }
+                // Unstable mask: the value is 0 or the form's, so it lies in their hull; the form becomes that hull.
+                Intersect(lower, upper, j, T.Min(lo, T.Zero), T.Max(hi, T.Zero), l - 1, i, "masked output-gradient");
+                ZeroColumn(output, pNext, rows, outputs, nin, j);
+                (s.NewCenter[j], s.NewRadius[j]) = AffineWeights<T>.Of(lower[j], upper[j]);
+                concrete[j] = s.NewRadius[j];
+            }
+            pNext.CopyTo(s.P);
+            p = s.P.AsSpan(0, outputs * nin);
+            identity = false;
             s.Swap();
-            symbols = rows;
+            (s.Concrete, s.NewConcrete) = (s.NewConcrete, s.Concrete);
+            rRows = rows;
         }
     }
 
-    // Rows [symbols, symbols + n) of m: the private symbol of coordinate j becomes shared, with coefficient r_j.
-    private static void AppendPrivateRows(Span<T> m, int symbols, int n, T[] radius)
+    private static void ZeroColumn(Span<T> rows, Span<T> p, int rowCount, int outputs, int n, int j)
     {
-        var rows = m.Slice(symbols * n, n * n);
-        rows.Clear();
-        for (var j = 0; j < n; j++) rows[j * n + j] = radius[j];
+        for (var r = 0; r < rowCount; r++) rows[r * n + j] = T.Zero;
+        for (var k = 0; k < outputs; k++) p[k * n + j] = T.Zero;
     }
 
-    // absTotal_j ≥ |c_j| + Σ_s |M_sj| (upward) and magnitude_j = min(absTotal_j, max(|box lower|, |box upper|)) ≥ |x_j|.
-    private static bool Magnitudes(ReadOnlySpan<T> m, int rows, int n, T[] center, ReadOnlySpan<T> boxLower, ReadOnlySpan<T> boxUpper,
+    // absTotal_j ≥ |c_j| + Σ_s |A_sj| + r_j (upward) and magnitude_j = min(absTotal_j, max(|box lower|, |box upper|)) ≥ |x_j|.
+    private bool Magnitudes(ReadOnlySpan<T> a, int rows, int n, T[] center, T[] radius, ReadOnlySpan<T> boxLower, ReadOnlySpan<T> boxUpper,
         T[] absTotal, T[] magnitude)
     {
-        ColumnAbsSums(m, rows, n, absTotal);
+        ColumnAbsSums(a, rows, n, absTotal);
+        var sum = _upward.For(rows + 2);
         for (var j = 0; j < n; j++)
         {
-            var total = ErrorBounds.InflateNonNegative(T.Abs(center[j]) + absTotal[j], rows + 1);
+            var total = sum.Of(T.Abs(center[j]) + absTotal[j] + radius[j]);
             if (!T.IsFinite(total)) return false;
             absTotal[j] = total;
             magnitude[j] = T.Min(total, T.Max(T.Abs(boxLower[j]), T.Abs(boxUpper[j])));
@@ -427,11 +549,12 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
     private bool Concretize(ReadOnlySpan<T> output, int rows, int n, Scratch s, Span<T> lower, Span<T> upper, int layer, int sample, string what)
     {
         ColumnAbsSums(output, rows, n, s.AbsTotal);
+        var sum = _upward.For(rows + 2);
         for (var k = 0; k < n; k++)
         {
-            var radius = ErrorBounds.InflateNonNegative(s.AbsTotal[k] + s.NewRadius[k], rows + 1);
-            var lo = Rounding.SubDown(s.NewCenter[k], radius);
-            var hi = Rounding.AddUp(s.NewCenter[k], radius);
+            var radius = sum.Of(s.AbsTotal[k] + s.NewRadius[k]);
+            var lo = T.BitDecrement(s.NewCenter[k] - radius);
+            var hi = T.BitIncrement(s.NewCenter[k] + radius);
             if (!T.IsFinite(lo) || !T.IsFinite(hi)) return false;
             s.Concrete[k] = radius;
             Intersect(lower, upper, k, lo, hi, layer, sample, what);
@@ -478,33 +601,31 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         }
     }
 
-    // The ReLU mask of the backward pass (see the class summary), intersecting the track's gradient box.
-    private bool Mask(Span<T> output, int rows, int n, Scratch s, ReadOnlySpan<T> zl, ReadOnlySpan<T> zu, Span<T> lower, Span<T> upper, int layer, int sample)
+    /// <summary>
+    /// An upper bound of the exact value s behind a non-negative quantity x computed in round-to-nearest from
+    /// non-negative terms with at most m roundings on each term's path: s ≤ (x + m·η)/(1 − γ_m) (Higham (3.4) with
+    /// underflow; <see cref="ErrorBounds.InflateNonNegative{T}"/>). Of(x) = fl(fl(x + 2mη)·F) with
+    /// F ≥ 1/((1 − γ_m)(1 − u)²) rounded upward: the two roundings of Of itself lose at most (1 − u)² and η/2, which
+    /// the doubled η term covers. Two operations per use instead of a chain of directed ones.
+    /// </summary>
+    private readonly struct Upward(T floor, T factor)
     {
-        ColumnAbsSums(output, rows, n, s.AbsTotal);
-        for (var j = 0; j < n; j++)
+        public T Of(T x) => (x + floor) * factor;
+
+        public static Upward For(long m)
         {
-            if (zu[j] <= T.Zero)
-            {
-                for (var r = 0; r < rows; r++) output[r * n + j] = T.Zero;
-                s.NewCenter[j] = T.Zero;
-                s.NewRadius[j] = T.Zero;
-                continue;
-            }
-            var radius = ErrorBounds.InflateNonNegative(s.AbsTotal[j] + s.NewRadius[j], rows + 1);
-            var lo = Rounding.SubDown(s.NewCenter[j], radius);
-            var hi = Rounding.AddUp(s.NewCenter[j], radius);
-            if (!T.IsFinite(lo) || !T.IsFinite(hi)) return false;
-            if (zl[j] > T.Zero)
-            {
-                Intersect(lower, upper, j, lo, hi, layer, sample, "output-gradient");
-                continue;
-            }
-            Intersect(lower, upper, j, T.Min(lo, T.Zero), T.Max(hi, T.Zero), layer, sample, "masked output-gradient");
-            for (var r = 0; r < rows; r++) output[r * n + j] = T.Zero;
-            (s.NewCenter[j], s.NewRadius[j]) = AffineWeights<T>.Of(lower[j], upper[j]);
+            var u = ErrorBounds.UnitRoundoff<T>();
+            var oneMinusU = Rounding.SubDown(T.One, u);
+            var denominator = Rounding.MulDown(Rounding.SubDown(T.One, ErrorBounds.Gamma<T>(m)), Rounding.MulDown(oneMinusU, oneMinusU));
+            return new Upward(Rounding.MulUp(T.CreateTruncating(2 * m), T.Epsilon), Rounding.DivUp(T.One, denominator));
         }
-        return true;
+    }
+
+    private sealed class UpwardTable(int size)
+    {
+        private readonly Upward[] _table = [.. Enumerable.Range(0, size + 1).Select(m => Upward.For(m))];
+
+        public Upward For(int m) => m < _table.Length ? _table[m] : Upward.For(m);
     }
 
     private sealed class Scratch(int maxRows, int maxWidth)
@@ -519,7 +640,15 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         public readonly T[] Magnitude = new T[maxWidth];
         public readonly T[] T1 = new T[maxWidth];
         public readonly T[] T2 = new T[maxWidth];
-        public readonly T[] Concrete = new T[maxWidth];
+        public T[] Concrete = new T[maxWidth];
+        public T[] NewConcrete = new T[maxWidth];
+        public readonly T[] BSums = new T[maxWidth];
+        public readonly T[] Charge = new T[maxWidth];
+        public readonly T[] P = new T[maxWidth * maxWidth];
+        public readonly T[] PNext = new T[maxWidth * maxWidth];
+        public readonly T[] AbsP = new T[maxWidth * maxWidth];
+        public readonly T[] Q = new T[maxWidth * maxWidth];
+        public readonly T[] BProduct = new T[maxRows * maxWidth];
 
         // The new forms become the next layer's input forms.
         public void Swap()
