@@ -43,8 +43,8 @@ public static class WorkloadBenchmark
                 case "--only" when i + 1 < args.Length: only = args[++i].Split(','); break;
                 case "--domain" when i + 1 < args.Length:
                     var domain = args[++i];
-                    if (domain is not ("interval" or "interval-exact" or "affine")) { Console.Error.WriteLine($"workloads: --domain must be interval, interval-exact or affine, not '{domain}'."); return 2; }
-                    bounds = bounds with { Products = domain == "interval-exact" ? IntervalProducts.Exact : IntervalProducts.MidpointRadius, Affine = domain == "affine" };
+                    if (domain is not ("interval" or "interval-exact" or "affine" or "affine-exact")) { Console.Error.WriteLine($"workloads: --domain must be interval, interval-exact, affine or affine-exact, not '{domain}'."); return 2; }
+                    bounds = bounds with { Products = domain.EndsWith("exact", StringComparison.Ordinal) ? IntervalProducts.Exact : IntervalProducts.MidpointRadius, Affine = domain.StartsWith("affine", StringComparison.Ordinal) };
                     break;
                 case "--joint-unpaired": bounds = bounds with { SplitUnpaired = false }; break;
                 default:

@@ -16,8 +16,11 @@ public enum DomainKind
     /// <summary>Interval arithmetic with exact sign-case matrix products (tightest intervals, slower).</summary>
     IntervalExact,
 
-    /// <summary>Affine forms for the forward pass.</summary>
+    /// <summary>Affine forms (zonotopes) for the forward and backward passes, intersected with midpoint-radius interval bounds.</summary>
     Affine,
+
+    /// <summary>Affine forms intersected with exact sign-case interval bounds: the tightest domain, and the slowest.</summary>
+    AffineExact,
 
     /// <summary>Linear relaxation bounds (CROWN) for the forward pass.</summary>
     Crown,

@@ -100,7 +100,7 @@ public static class RunPipeline
     {
         if (run.Domain is DomainKind.Crown)
             throw new RunFileException(run.SourceFile, "$.domain", null, null,
-                $"the bound domain \"{RunVocabulary.Domain.Name(run.Domain)}\" is not available in this build; use \"interval\", \"interval-exact\" or \"affine\"");
+                $"the bound domain \"{RunVocabulary.Domain.Name(run.Domain)}\" is not available in this build; use \"interval\", \"interval-exact\", \"affine\" or \"affine-exact\"");
     }
 
     public static NetworkArchitecture Architecture(ResolvedRun run, int inputs, int outputs)
@@ -213,8 +213,8 @@ public static class RunPipeline
     /// <summary>The bound settings of the run's domain: the interval products, and whether the affine domain refines them.</summary>
     public static BoundSettings Bounds(ResolvedRun run) => new()
     {
-        Products = run.Domain == DomainKind.IntervalExact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius,
-        Affine = run.Domain == DomainKind.Affine,
+        Products = run.Domain is DomainKind.IntervalExact or DomainKind.AffineExact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius,
+        Affine = run.Domain is DomainKind.Affine or DomainKind.AffineExact,
     };
 
     public static (IReadOnlyList<CertificateMetric> Metrics, bool[]? CertifiedPerPoint) TestMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius,

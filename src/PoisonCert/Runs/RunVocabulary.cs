@@ -15,7 +15,7 @@ public static class RunVocabulary
         new(("float32", NumericPrecision.Float32), ("float64", NumericPrecision.Float64));
 
     public static JsonEnum<DomainKind> Domain { get; } =
-        new(("interval", DomainKind.Interval), ("interval-exact", DomainKind.IntervalExact), ("affine", DomainKind.Affine), ("crown", DomainKind.Crown));
+        new(("interval", DomainKind.Interval), ("interval-exact", DomainKind.IntervalExact), ("affine", DomainKind.Affine), ("affine-exact", DomainKind.AffineExact), ("crown", DomainKind.Crown));
 
     public static JsonEnum<LossKind> Loss { get; } =
         new(("mse", LossKind.MeanSquaredError), ("binary-cross-entropy", LossKind.BinaryCrossEntropy), ("cross-entropy", LossKind.CrossEntropy));

@@ -188,7 +188,7 @@ public class RunFileTests
     {
         Assert.Contains("\"drop\", \"error\"", Rejects("""{ "dataset": { "name": "wdbc" }, "training": { "lastBatch": "pad" } }""").Message);
         Assert.Contains("\"float32\", \"float64\"", Rejects("""{ "dataset": { "name": "wdbc" }, "precision": "float16" }""").Message);
-        Assert.Contains("\"interval\", \"interval-exact\", \"affine\", \"crown\"", Rejects("""{ "dataset": { "name": "wdbc" }, "domain": "zonotope" }""").Message);
+        Assert.Contains("\"interval\", \"interval-exact\", \"affine\", \"affine-exact\", \"crown\"", Rejects("""{ "dataset": { "name": "wdbc" }, "domain": "zonotope" }""").Message);
     }
 
     [Fact]
