@@ -55,10 +55,18 @@ fetch_fashion_mnist() {
     note "fashion-mnist: downloading Debian package $fashion_package"
     local download="$work_dir/fashion-deb"
     mkdir -p "$download"
-    (cd "$download" && apt-get download "$fashion_package" >"$work_dir/apt.log" 2>&1) || {
-        cat "$work_dir/apt.log" >&2
-        fail "fashion-mnist: 'apt-get download $fashion_package' failed (run 'apt-get update' first?)"
-    }
+    # A fresh machine's package lists may not name the package yet: refresh them once (as root, or with sudo when
+    # it needs no password) and try again.
+    if ! (cd "$download" && apt-get download "$fashion_package" >"$work_dir/apt.log" 2>&1); then
+        local sudo=""
+        [[ "$(id -u)" -ne 0 ]] && sudo="sudo -n"
+        note "fashion-mnist: package not found; refreshing the package lists (apt-get update)"
+        $sudo apt-get update -q >>"$work_dir/apt.log" 2>&1 || true
+        (cd "$download" && apt-get download "$fashion_package" >>"$work_dir/apt.log" 2>&1) || {
+            cat "$work_dir/apt.log" >&2
+            fail "fashion-mnist: 'apt-get download $fashion_package' failed, also after 'apt-get update'"
+        }
+    fi
     local deb
     deb="$(ls "$download"/*.deb 2>/dev/null | head -n 1)"
     [[ -n "$deb" ]] || fail "fashion-mnist: apt-get download produced no .deb file"
