@@ -113,8 +113,8 @@ public sealed class AffineWeights<T> where T : IBinaryFloatingPointIeee754<T>
 /// is charged as u·(|c| + Σ|A| + r) + 2u·|c'| + (m + 2)·η.
 /// </para>
 /// <para>
-/// Backward: the MSE output gradient 2(ẑ − ỹ) is affine in ẑ: c_G = 2·fl(c − y), A_G = 2A (exact), r_G ≥ 2r + 2ν +
-/// 2u·|c_G| + 4u·|g|max (the program's rounding of fl(fl(ẑ − ỹ)·2)). Other losses start from their interval box
+/// Backward: the MSE output gradient 2(ẑ − ỹ) is affine in ẑ: c_G = fl(fl(c − y)·2), A_G = 2A (exact), r_G ≥ 2r + 2ν +
+/// 4u·(|c_G| + G) with G ≥ 2(|c − y| + Σ|A| + r + ν), which also covers the program's rounding of fl(fl(ẑ − ỹ)·2). Other losses start from their interval box
 /// (centre and radius, no shared symbols). G_{l−1} = (G_l·W_l) ⊙ mask is the dense rule transposed (no bias); the
 /// ReLU mask keeps the form where the pre-activation is certainly positive, zeroes it where certainly not, and
 /// elsewhere replaces it by the hull of 0 and its concretisation (intersected with the interval box).
@@ -360,12 +360,14 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         bTotal = _upward.For(outputs + 1).Of(bTotal);
         if (factored)
         {
-            // c_G = 2·fl(c − y), r_G ≥ 2r + 2ν + 2u|c_G| + 4u|g|max; B·P with P = 2I carries 2A exactly.
+            // c_G = fl(fl(c − y)·2), r_G ≥ 2r + 2ν + 4u(|c_G| + G) with G ≥ 2(|c − y| + Σ|A| + r + ν) (AffineLemmas.AffineMseGradient_*);
+            // B·P with P = 2I carries 2A exactly.
             for (var k = 0; k < outputs; k++)
             {
-                var c = (_outCenter[i * outputs + k] - targets![i * outputs + k]) * two;
-                var gmax = T.Max(T.Abs(gl[k]), T.Abs(gu[k]));
-                var r = _formula.Of(_outRadius[i * outputs + k] * two + labelRadius * two + (u + u) * (T.Abs(c) + gmax + gmax));
+                var difference = _outCenter[i * outputs + k] - targets![i * outputs + k];
+                var c = difference * two;
+                var bound = _formula.Of((T.Abs(difference) + s.BSums[k] + _outRadius[i * outputs + k] + labelRadius) * two);
+                var r = _formula.Of(_outRadius[i * outputs + k] * two + labelRadius * two + (u + u + u + u) * (T.Abs(c) + bound));
                 s.Center[k] = c;
                 s.Radius[k] = r;
                 s.Concrete[k] = _formula.Of(s.BSums[k] * two + r);
