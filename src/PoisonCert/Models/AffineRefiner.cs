@@ -259,20 +259,8 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
             var boxUpper = l == first ? inUpper : track.ActivationUpper(l - 1).Slice(i * nin, nin);
             if (!Magnitudes(a, symbols, nin, s.Center, s.Radius, boxLower, boxUpper, s.AbsTotal, s.Magnitude)) return false;
 
-            // Shared rows: A·W_cᵀ; then one row r_j·(W_cᵀ row j) per private symbol with r_j ≠ 0 (a zero radius adds nothing).
-            var centerT = weights.CenterT[l];
-            Product(a, centerT, s.Output.AsSpan(0, symbols * nout), symbols, nin, nout);
-            var rows = symbols;
-            for (var j = 0; j < nin; j++)
-            {
-                if (T.IsZero(s.Radius[j])) continue;
-                ScaleRow(centerT.AsSpan(j * nout, nout), s.Radius[j], s.Output.AsSpan(rows * nout, nout));
-                rows++;
-            }
+            var rows = Dense(s, a, symbols, nin, nout, weights.CenterT[l], weights.AbsCenterT[l], weights.RadiusT[l]);
             var output = s.Output.AsSpan(0, rows * nout);
-            Product(s.Center.AsSpan(0, nin), centerT, s.NewCenter.AsSpan(0, nout), 1, nin, nout);
-            Product(s.AbsTotal.AsSpan(0, nin), weights.AbsCenterT[l], s.T1.AsSpan(0, nout), 1, nin, nout);
-            Product(s.Magnitude.AsSpan(0, nin), weights.RadiusT[l], s.T2.AsSpan(0, nout), 1, nin, nout);
 
             var gamma = ErrorBounds.Gamma<T>(nin);
             var underflow = Rounding.MulUp(T.CreateTruncating((long)(symbols + nin + 2) * nin), T.Epsilon);
@@ -313,6 +301,30 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
             symbols = rows;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The dense rule's products from a form with <paramref name="symbols"/> shared rows <paramref name="a"/> over
+    /// <paramref name="n"/> coordinates (centre s.Center, private radii s.Radius, s.AbsTotal and s.Magnitude filled)
+    /// into <paramref name="m"/> coordinates through weights given as [n, m] (centre, its magnitude, radius): the rows
+    /// fl(A·W_c), then one row r_j·(W_c row j) per private symbol with r_j ≠ 0 (a zero radius adds nothing), into
+    /// s.Output; the centre fl(c·W_c) into s.NewCenter; t₁ = |c|-and-coefficient magnitudes times |W_c| into s.T1 and
+    /// t₂ = magnitudes times W_r into s.T2 (both still to be bounded upward). Returns the number of rows.
+    /// </summary>
+    private static int Dense(Scratch s, ReadOnlySpan<T> a, int symbols, int n, int m, T[] center, T[] absCenter, T[] radius)
+    {
+        Product(a, center, s.Output.AsSpan(0, symbols * m), symbols, n, m);
+        var rows = symbols;
+        for (var j = 0; j < n; j++)
+        {
+            if (T.IsZero(s.Radius[j])) continue;
+            ScaleRow(center.AsSpan(j * m, m), s.Radius[j], s.Output.AsSpan(rows * m, m));
+            rows++;
+        }
+        Product(s.Center.AsSpan(0, n), center, s.NewCenter.AsSpan(0, m), 1, n, m);
+        Product(s.AbsTotal.AsSpan(0, n), absCenter, s.T1.AsSpan(0, m), 1, n, m);
+        Product(s.Magnitude.AsSpan(0, n), radius, s.T2.AsSpan(0, m), 1, n, m);
+        return rows;
     }
 
     // Products of the forms: the blocked kernel for many rows, row by row (no packing) for few. Both are dot products
@@ -424,20 +436,9 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
                 for (var j = 0; j < nin; j++) charge[j] = _formula.Of(gammaP * chain.Of(charge[j]) + underflowP);
             }
 
-            // Materialised rows: fl(R·W_c), then r_k·(W_c row k) for every private symbol of G_l with r_k ≠ 0.
-            var rPrevious = s.Coefficients.AsSpan(0, rRows * nout);
-            Product(rPrevious, center, s.Output.AsSpan(0, rRows * nin), rRows, nout, nin);
-            var rows = rRows;
-            for (var k = 0; k < nout; k++)
-            {
-                if (T.IsZero(s.Radius[k])) continue;
-                ScaleRow(center.AsSpan(k * nin, nin), s.Radius[k], s.Output.AsSpan(rows * nin, nin));
-                rows++;
-            }
+            // Materialised rows R (the backward layers' private symbols), by the dense rule.
+            var rows = Dense(s, s.Coefficients.AsSpan(0, rRows * nout), rRows, nout, nin, center, weights.AbsCenter[l], weights.Radius[l]);
             var output = s.Output.AsSpan(0, rows * nin);
-            Product(s.Center.AsSpan(0, nout), center, s.NewCenter.AsSpan(0, nin), 1, nout, nin);
-            Product(s.AbsTotal.AsSpan(0, nout), weights.AbsCenter[l], s.T1.AsSpan(0, nin), 1, nout, nin);
-            Product(s.Magnitude.AsSpan(0, nout), weights.Radius[l], s.T2.AsSpan(0, nin), 1, nout, nin);
             var gamma = ErrorBounds.Gamma<T>(nout);
             var underflow = Rounding.MulUp(T.CreateTruncating((long)(rRows + nout + 2) * nout), T.Epsilon);
             var dot = _upward.For(nout + 1);
