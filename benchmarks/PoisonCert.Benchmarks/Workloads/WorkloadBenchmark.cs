@@ -43,12 +43,16 @@ public static class WorkloadBenchmark
                 case "--only" when i + 1 < args.Length: only = args[++i].Split(','); break;
                 case "--domain" when i + 1 < args.Length:
                     var domain = args[++i];
-                    if (domain is not ("interval" or "interval-exact" or "affine" or "affine-exact")) { Console.Error.WriteLine($"workloads: --domain must be interval, interval-exact, affine or affine-exact, not '{domain}'."); return 2; }
-                    bounds = bounds with { Products = domain.EndsWith("exact", StringComparison.Ordinal) ? IntervalProducts.Exact : IntervalProducts.MidpointRadius, Affine = domain.StartsWith("affine", StringComparison.Ordinal) };
+                    if (domain is not ("interval" or "interval-exact" or "affine" or "affine-exact" or "crown")) { Console.Error.WriteLine($"workloads: --domain must be interval, interval-exact, affine, affine-exact or crown, not '{domain}'."); return 2; }
+                    bounds = bounds with
+                    {
+                        Products = domain.EndsWith("exact", StringComparison.Ordinal) ? IntervalProducts.Exact : IntervalProducts.MidpointRadius,
+                        Affine = domain.StartsWith("affine", StringComparison.Ordinal), Crown = domain == "crown",
+                    };
                     break;
                 case "--joint-unpaired": bounds = bounds with { SplitUnpaired = false }; break;
                 default:
-                    Console.Error.WriteLine($"workloads: unknown option '{args[i]}'. Usage: workloads [--repeat N] [--threads N] [--only W1,W2S] [--domain interval|interval-exact|affine] [--joint-unpaired]");
+                    Console.Error.WriteLine($"workloads: unknown option '{args[i]}'. Usage: workloads [--repeat N] [--threads N] [--only W1,W2S] [--domain interval|interval-exact|affine|affine-exact|crown] [--joint-unpaired]");
                     return 2;
             }
         }

@@ -149,7 +149,7 @@ public static class TestTimeCertifier
 
     // Interval forward passes of the test set in chunks (input boxes [x − r, x + r] rounded outward).
     private static void ForEachChunk<T>(ParameterBox<T> box, TrainingSet<T> test, double radius, BoundSettings bounds,
-        Action<IntervalNetwork<T>, AffineRefiner<T>?, int, int> visit)
+        Action<IntervalNetwork<T>, Refinements<T>, int, int> visit)
         where T : IBinaryFloatingPointIeee754<T>
     {
         var architecture = box.Architecture;
@@ -157,11 +157,13 @@ public static class TestTimeCertifier
         var track = new IntervalNetwork<T>(architecture, Chunk, bounds.Products);
         AffineWeights<T>? weights = null;
         AffineRefiner<T>? refiner = null;
-        if (bounds.Affine)
+        CrownBounds<T>? crown = null;
+        if (bounds.Affine || bounds.Crown)
         {
             weights = new AffineWeights<T>(architecture);
             weights.Prepare(box.Lower, box.Upper);
-            refiner = new AffineRefiner<T>(architecture, Chunk, Environment.ProcessorCount, fromInput: true);
+            if (bounds.Affine) refiner = new AffineRefiner<T>(architecture, Chunk, Environment.ProcessorCount, fromInput: true);
+            if (bounds.Crown) crown = new CrownBounds<T>(architecture, Chunk, Environment.ProcessorCount, fromInput: true);
         }
         var transposedLower = architecture.Layers.Select(l => new T[l.WeightCount]).ToArray();
         var transposedUpper = architecture.Layers.Select(l => new T[l.WeightCount]).ToArray();
@@ -185,8 +187,9 @@ public static class TestTimeCertifier
                 upper[e] = T.IsZero(r) ? features[e] : Rounding.AddUp(features[e], r);
             }
             track.Forward(box.Lower, box.Upper, transposedLower, transposedUpper);
+            crown?.Forward(track, weights!);
             refiner?.Forward(track, weights!);
-            visit(track, refiner, first, count);
+            visit(track, new Refinements<T>(refiner, crown, weights), first, count);
         }
     }
 
@@ -197,7 +200,7 @@ public static class TestTimeCertifier
     }
 
     /// <summary>True when the program's prediction for sample <paramref name="i"/> of the chunk is <paramref name="label"/> for every member of the box.</summary>
-    private static bool IsCertainly<T>(ParameterBox<T> box, IntervalNetwork<T> track, AffineRefiner<T>? refiner, int i, int label) where T : IBinaryFloatingPointIeee754<T>
+    private static bool IsCertainly<T>(ParameterBox<T> box, IntervalNetwork<T> track, Refinements<T> refinements, int i, int label) where T : IBinaryFloatingPointIeee754<T>
     {
         var architecture = box.Architecture;
         var outputs = architecture.Outputs;
@@ -206,7 +209,12 @@ public static class TestTimeCertifier
             var z = (track.OutputLower[i], track.OutputUpper[i]); // encloses the program's logit
             return label == 1 ? z.Item1 > T.Zero : z.Item2 <= T.Zero;
         }
-        if (refiner is not null && refiner.IsRefined(i) && AffineCertainly(refiner, i, label, outputs)) return true;
+        if (refinements.Affine is { } refiner && refiner.IsRefined(i) && AffineCertainly(refiner, i, label, outputs)) return true;
+        if (refinements.Crown is { } crown)
+        {
+            var values = new T[outputs];
+            if (crown.Margins(track, refinements.Weights!, i, label, values) && values.All(m => m > T.Zero)) return true;
+        }
         var lastIndex = architecture.Layers.Count - 1;
         var last = architecture.Layers[lastIndex];
         var k = last.Inputs;
@@ -277,3 +285,6 @@ public static class TestTimeCertifier
         return Rounding.AddUp(Rounding.MulUp(gamma, total), underflow);
     }
 }
+
+/// <summary>The tighter domains a test-time pass was refined with (none, affine, CROWN) and the box's centres and radii.</summary>
+internal readonly record struct Refinements<T>(AffineRefiner<T>? Affine, CrownBounds<T>? Crown, AffineWeights<T>? Weights) where T : IBinaryFloatingPointIeee754<T>;

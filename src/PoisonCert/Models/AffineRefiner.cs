@@ -135,8 +135,8 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
     private readonly bool[] _refined;
     private readonly int[] _outRows;
     private readonly Scratch[] _scratch;
-    private readonly UpwardTable _upward;
-    private readonly Upward _formula; // the per-neuron radius formulas: at most 8 roundings on any term's path
+    private readonly UpwardTable<T> _upward;
+    private readonly UpwardBound<T> _formula; // the per-neuron radius formulas: at most 8 roundings on any term's path
 
     /// <summary>
     /// A refiner for passes of up to <paramref name="capacity"/> samples of <paramref name="architecture"/>, on up to
@@ -173,8 +173,8 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         _refined = new bool[capacity];
         _outRows = new int[capacity];
         _scratch = [.. Enumerable.Range(0, _threads).Select(_ => new Scratch(_maxRows, _maxWidth))];
-        _upward = new UpwardTable(_maxRows + _maxWidth + 8);
-        _formula = Upward.For(8);
+        _upward = new UpwardTable<T>(_maxRows + _maxWidth + 8);
+        _formula = UpwardBound<T>.For(8);
     }
 
 
@@ -220,20 +220,7 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         });
     }
 
-    private void ForEachSample(int count, Action<int, Scratch> body)
-    {
-        var workers = Math.Min(_threads, count);
-        if (workers <= 1)
-        {
-            for (var i = 0; i < count; i++) body(i, _scratch[0]);
-            return;
-        }
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-        {
-            var (start, end) = ((int)((long)count * w / workers), (int)((long)count * (w + 1) / workers));
-            for (var i = start; i < end; i++) body(i, _scratch[w]);
-        });
-    }
+    private void ForEachSample(int count, Action<int, Scratch> body) => SamplePartition.Run(count, _scratch, body);
 
     private bool ForwardSample(IntervalNetwork<T> track, AffineWeights<T> weights, int i, Scratch s)
     {
@@ -327,13 +314,7 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         return rows;
     }
 
-    // Products of the forms: the blocked kernel for many rows, row by row (no packing) for few. Both are dot products
-    // of length k in some order, within γ_k.
-    private static void Product(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
-    {
-        if (m >= 16) PointMatMul.Multiply<T>(a, b, c, m, k, n);
-        else PointMatMul.MultiplyRows<T>(a, b, c, m, k, n);
-    }
+    private static void Product(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n) => FormProducts.Multiply(a, b, c, m, k, n);
 
     // destination = factor · row, elementwise in round-to-nearest (a one-term dot product: within the γ_n charge).
     private static void ScaleRow(ReadOnlySpan<T> row, T factor, Span<T> destination)
@@ -602,33 +583,6 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
             s.NewCenter[k] = center;
             s.NewRadius[k] = Rounding.AddUp(radius, underflow);
         }
-    }
-
-    /// <summary>
-    /// An upper bound of the exact value s behind a non-negative quantity x computed in round-to-nearest from
-    /// non-negative terms with at most m roundings on each term's path: s ≤ (x + m·η)/(1 − γ_m) (Higham (3.4) with
-    /// underflow; <see cref="ErrorBounds.InflateNonNegative{T}"/>). Of(x) = fl(fl(x + 2mη)·F) with
-    /// F ≥ 1/((1 − γ_m)(1 − u)²) rounded upward: the two roundings of Of itself lose at most (1 − u)² and η/2, which
-    /// the doubled η term covers. Two operations per use instead of a chain of directed ones.
-    /// </summary>
-    private readonly struct Upward(T floor, T factor)
-    {
-        public T Of(T x) => (x + floor) * factor;
-
-        public static Upward For(long m)
-        {
-            var u = ErrorBounds.UnitRoundoff<T>();
-            var oneMinusU = Rounding.SubDown(T.One, u);
-            var denominator = Rounding.MulDown(Rounding.SubDown(T.One, ErrorBounds.Gamma<T>(m)), Rounding.MulDown(oneMinusU, oneMinusU));
-            return new Upward(Rounding.MulUp(T.CreateTruncating(2 * m), T.Epsilon), Rounding.DivUp(T.One, denominator));
-        }
-    }
-
-    private sealed class UpwardTable(int size)
-    {
-        private readonly Upward[] _table = [.. Enumerable.Range(0, size + 1).Select(m => Upward.For(m))];
-
-        public Upward For(int m) => m < _table.Length ? _table[m] : Upward.For(m);
     }
 
     private sealed class Scratch(int maxRows, int maxWidth)

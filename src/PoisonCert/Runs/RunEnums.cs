@@ -22,7 +22,7 @@ public enum DomainKind
     /// <summary>Affine forms intersected with exact sign-case interval bounds: the tightest domain, and the slowest.</summary>
     AffineExact,
 
-    /// <summary>Linear relaxation bounds (CROWN) for the forward pass.</summary>
+    /// <summary>CROWN-style linear bounds for the forward pass (parameters and inputs perturbed), intersected with midpoint-radius interval bounds.</summary>
     Crown,
 }
 

@@ -34,6 +34,12 @@ public sealed record BoundSettings
     /// with it (<see cref="AffineRefiner{T}"/>): never looser than intervals alone, at the cost of the forms' products.
     /// </summary>
     public bool Affine { get; init; }
+
+    /// <summary>
+    /// Tightens every track's forward boxes with CROWN-style linear bounds (<see cref="CrownBounds{T}"/>) substituted
+    /// back to the first trainable layer's input, parameters perturbed too; intersected with the interval boxes.
+    /// </summary>
+    public bool Crown { get; init; }
 }
 
 /// <summary>The outcome of certified training: the parameter box and how it grew.</summary>
@@ -94,9 +100,10 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
         var split = _bounds.SplitUnpaired && _threat.SplitsUnpaired && _recipe.Clipping?.Kind != ClipKind.Norm;
         var featureOnly = split ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
         var labelOnly = split ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
-        var affine = _bounds.Affine ? new AffineWeights<T>(architecture) : null;
+        var affine = _bounds.Affine || _bounds.Crown ? new AffineWeights<T>(architecture) : null;
         var tracks = new[] { clean, poisoned, featureOnly, labelOnly };
-        var refiners = tracks.Select(t => t is not null && affine is not null ? new AffineRefiner<T>(architecture, batchSize, _options.MaxDegreeOfParallelism) : null).ToArray();
+        var refiners = tracks.Select(t => t is not null && _bounds.Affine ? new AffineRefiner<T>(architecture, batchSize, _options.MaxDegreeOfParallelism) : null).ToArray();
+        var crowns = tracks.Select(t => t is not null && _bounds.Crown ? new CrownBounds<T>(architecture, batchSize, _options.MaxDegreeOfParallelism) : null).ToArray();
         var start = architecture.Layers[architecture.FirstTrainable].WeightOffset;
         var optimizer = new IntervalOptimizer<T>(_recipe, architecture.ParameterCount, start);
         var aggregator = new GradientAggregator<T>(architecture, _threat, _recipe.Clipping, _options.MaxDegreeOfParallelism, split);
@@ -126,10 +133,10 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
                     PointNetwork<T>.Transpose(box.Upper.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Outputs, layer.Inputs, transposedUpper[l]);
                 }
                 affine?.Prepare(box.Lower, box.Upper);
-                BoundTrack(clean, refiners[0], affine, batch, box, transposedLower, transposedUpper, features: false, labels: false);
-                if (poisoned is not null) BoundTrack(poisoned, refiners[1], affine, batch, box, transposedLower, transposedUpper, features: true, labels: true);
-                if (featureOnly is not null) BoundTrack(featureOnly, refiners[2], affine, batch, box, transposedLower, transposedUpper, features: true, labels: false);
-                if (labelOnly is not null) BoundTrack(labelOnly, refiners[3], affine, batch, box, transposedLower, transposedUpper, features: false, labels: true);
+                BoundTrack(clean, refiners[0], crowns[0], affine, batch, box, transposedLower, transposedUpper, features: false, labels: false);
+                if (poisoned is not null) BoundTrack(poisoned, refiners[1], crowns[1], affine, batch, box, transposedLower, transposedUpper, features: true, labels: true);
+                if (featureOnly is not null) BoundTrack(featureOnly, refiners[2], crowns[2], affine, batch, box, transposedLower, transposedUpper, features: true, labels: false);
+                if (labelOnly is not null) BoundTrack(labelOnly, refiners[3], crowns[3], affine, batch, box, transposedLower, transposedUpper, features: false, labels: true);
                 if (normClipping)
                 {
                     var bound = T.CreateTruncating(_recipe.Clipping!.Bound);
@@ -151,7 +158,7 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
 
     // One track's bounds: features moved by ε when `features` (and the threat model poisons features), labels
     // poisoned when `labels` (and the threat model poisons labels).
-    private void BoundTrack(IntervalNetwork<T> track, AffineRefiner<T>? refiner, AffineWeights<T>? affine, BatchData<T> batch, ParameterBox<T> box, T[][] transposedLower, T[][] transposedUpper,
+    private void BoundTrack(IntervalNetwork<T> track, AffineRefiner<T>? refiner, CrownBounds<T>? crown, AffineWeights<T>? affine, BatchData<T> batch, ParameterBox<T> box, T[][] transposedLower, T[][] transposedUpper,
         bool features, bool labels)
     {
         track.Begin(batch.Count);
@@ -173,6 +180,7 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
             inputs.CopyTo(inputUpper);
         }
         track.Forward(box.Lower, box.Upper, transposedLower, transposedUpper);
+        crown?.Forward(track, affine!);
         refiner?.Forward(track, affine!);
         var architecture = box.Architecture;
         var outputs = architecture.Outputs;

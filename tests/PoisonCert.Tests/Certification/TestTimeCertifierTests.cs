@@ -23,13 +23,16 @@ public class TestTimeCertifierTests
     [InlineData(0.0, 3, true)]
     [InlineData(0.05, 3, true)]
     [InlineData(0.1, 1, true)]
-    public void Classification_SampledModelsAndTriggers_AgreeWithCertificate(double radius, int classes, bool affine)
+    [InlineData(0.0, 3, false, true)]
+    [InlineData(0.05, 3, false, true)]
+    [InlineData(0.1, 1, false, true)]
+    public void Classification_SampledModelsAndTriggers_AgreeWithCertificate(double radius, int classes, bool affine, bool crown = false)
     {
         var random = new Random(5 + classes);
         var outputs = classes == 1 ? 1 : classes;
         var test = Scenarios.Classification<float>(60, 3, classes == 1 ? 2 : classes, random);
-        var box = RandomBox<float>(NetworkArchitecture.Perceptron(3, affine ? [5, 4] : [5], outputs), random, 0.02);
-        var certificate = TestTimeCertifier.Classification(box, test, radius, new BoundSettings { Affine = affine });
+        var box = RandomBox<float>(NetworkArchitecture.Perceptron(3, affine || crown ? [5, 4] : [5], outputs), random, 0.02);
+        var certificate = TestTimeCertifier.Classification(box, test, radius, new BoundSettings { Affine = affine, Crown = crown });
         var network = new PointNetwork<float>(box.Architecture, 1);
         var checkedCertified = 0;
         for (var sample = 0; sample < 200; sample++)
@@ -65,7 +68,13 @@ public class TestTimeCertifierTests
     /// (the better of the two is taken per point) and strictly more in total.
     /// </summary>
     [Fact]
-    public void Classification_Affine_CertifiesAtLeastTheIntervalPointsAndMore()
+    public void Classification_Affine_CertifiesAtLeastTheIntervalPointsAndMore() => CertifiesAtLeastTheIntervalPointsAndMore(new BoundSettings { Affine = true });
+
+    /// <summary>The same for the CROWN logit-difference objective.</summary>
+    [Fact]
+    public void Classification_Crown_CertifiesAtLeastTheIntervalPointsAndMore() => CertifiesAtLeastTheIntervalPointsAndMore(new BoundSettings { Crown = true });
+
+    private static void CertifiesAtLeastTheIntervalPointsAndMore(BoundSettings bounds)
     {
         int interval = 0, affine = 0;
         for (var seed = 0; seed < 6; seed++)
@@ -74,7 +83,7 @@ public class TestTimeCertifierTests
             var test = Scenarios.Classification<double>(80, 3, 3, random);
             var box = RandomBox<double>(NetworkArchitecture.Perceptron(3, [8, 8], 3), random, 0.02);
             var plain = TestTimeCertifier.Classification(box, test);
-            var refined = TestTimeCertifier.Classification(box, test, 0, new BoundSettings { Affine = true });
+            var refined = TestTimeCertifier.Classification(box, test, 0, bounds);
             for (var p = 0; p < test.Rows; p++)
                 Assert.True(!plain.CertifiedPerPoint[p] || refined.CertifiedPerPoint[p], $"seed {seed}, point {p}: certified by intervals only");
             interval += plain.CertifiedCorrect;
@@ -88,12 +97,13 @@ public class TestTimeCertifierTests
     [InlineData(0.05, false)]
     [InlineData(0.0, true)]
     [InlineData(0.05, true)]
-    public void Regression_SampledModels_InsideOutputIntervalsAndMseBounds(double radius, bool affine)
+    [InlineData(0.05, false, true)]
+    public void Regression_SampledModels_InsideOutputIntervalsAndMseBounds(double radius, bool affine, bool crown = false)
     {
         var random = new Random(9);
         var test = Scenarios.Regression<float>(40, 3, 2, random);
-        var box = RandomBox<float>(NetworkArchitecture.Perceptron(3, affine ? [4, 4] : [4], 2), random, 0.05);
-        var certificate = TestTimeCertifier.Regression(box, test, radius, new BoundSettings { Affine = affine });
+        var box = RandomBox<float>(NetworkArchitecture.Perceptron(3, affine || crown ? [4, 4] : [4], 2), random, 0.05);
+        var certificate = TestTimeCertifier.Regression(box, test, radius, new BoundSettings { Affine = affine, Crown = crown });
         var network = new PointNetwork<float>(box.Architecture, 1);
         for (var sample = 0; sample < 200; sample++)
         {

@@ -74,16 +74,19 @@ public sealed record NetworkPassCase<T> where T : IBinaryFloatingPointIeee754<T>
     private static T Offset(T center, double offset) => offset == 0 ? center : T.CreateTruncating(double.CreateTruncating(center) + offset);
 
     /// <summary>Runs the interval pass as the certified trainer's track does.</summary>
-    public IntervalNetwork<T> RunIntervalPass() => RunPass(null);
+    public IntervalNetwork<T> RunIntervalPass() => RunPass(null, null);
+
+    /// <summary>Runs the interval pass with its forward boxes refined by the CROWN bounds, as the trainer's track does with "crown".</summary>
+    public IntervalNetwork<T> RunCrownPass(int threads = 1) => RunPass(null, new CrownBounds<T>(Architecture, Count, threads));
 
     /// <summary>Runs the interval pass refined by the affine domain, as the certified trainer's track does with "affine".</summary>
     public (IntervalNetwork<T> Network, AffineRefiner<T> Refiner) RunAffinePass(int threads = 1)
     {
         var refiner = new AffineRefiner<T>(Architecture, Count, threads);
-        return (RunPass(refiner), refiner);
+        return (RunPass(refiner, null), refiner);
     }
 
-    private IntervalNetwork<T> RunPass(AffineRefiner<T>? refiner)
+    private IntervalNetwork<T> RunPass(AffineRefiner<T>? refiner, CrownBounds<T>? crown)
     {
         var weights = new AffineWeights<T>(Architecture);
         weights.Prepare(ParameterLower, ParameterUpper);
@@ -100,6 +103,7 @@ public sealed record NetworkPassCase<T> where T : IBinaryFloatingPointIeee754<T>
             PointNetwork<T>.Transpose(ParameterUpper.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Outputs, layer.Inputs, transposedUpper[l]);
         }
         network.Forward(ParameterLower, ParameterUpper, transposedLower, transposedUpper);
+        crown?.Forward(network, weights);
         refiner?.Forward(network, weights);
         var outputs = Architecture.Outputs;
         var last = Architecture.Layers.Count - 1;

@@ -17,7 +17,7 @@ public class EndToEndSoundnessTests
 
     public sealed record Case(string Name, LossKind Loss, ThreatModel Threat, OptimizerSettings Optimizer, GradientClipping? Clipping = null,
         LearningRateSchedule? Schedule = null, int Epochs = 2, int BatchSize = 6, double LearningRate = 0.1, int Hidden = 4, int FrozenLayers = 0,
-        bool Deep = false, bool Exact = false, bool Joint = false, bool Affine = false)
+        bool Deep = false, bool Exact = false, bool Joint = false, bool Affine = false, bool Crown = false)
     {
         public override string ToString() => Name;
     }
@@ -80,6 +80,10 @@ public class EndToEndSoundnessTests
             new("ce-features-affine-deep", LossKind.SoftmaxCrossEntropy, features, Sgd, Deep: true, Affine: true),
             new("ce-unpaired-affine-exact", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.AnyFlip }, Sgd, Deep: true, Exact: true, Affine: true),
             new("bce-features-affine-adam", LossKind.BinaryCrossEntropy, ThreatModel.Features(1, 0.1), new OptimizerSettings { Kind = OptimizerKind.Adam }, LearningRate: 0.02, Deep: true, Affine: true),
+            new("mse-features-crown-deep", LossKind.MeanSquaredError, ThreatModel.Features(2, 0.05), Sgd with { Momentum = 0.9 }, Deep: true, Crown: true),
+            new("ce-unpaired-crown-deep", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.AnyFlip }, Sgd, Deep: true, Crown: true),
+            new("bce-features-crown-frozen", LossKind.BinaryCrossEntropy, ThreatModel.Features(1, 0.1), new OptimizerSettings { Kind = OptimizerKind.Adam }, LearningRate: 0.02, FrozenLayers: 1, Deep: true, Crown: true),
+            new("mse-nu-crown-norm", LossKind.MeanSquaredError, new ThreatModel { LabelCount = 1, Labels = LabelPoisoning.Bounded, LabelRadius = 0.1 }, Sgd, new GradientClipping(ClipKind.Norm, 0.4), Deep: true, Crown: true),
             new("mse-unbounded-affine", LossKind.MeanSquaredError, ThreatModel.Unbounded(1), Sgd, new GradientClipping(ClipKind.Clamp, 0.25), Deep: true, Affine: true),
         };
         return data;
@@ -122,7 +126,7 @@ public class EndToEndSoundnessTests
                 Clipping = c.Clipping, Schedule = c.Schedule ?? new LearningRateSchedule(), ShuffleSeed = (ulong)seed,
             },
             Threat = c.Threat,
-            Bounds = new BoundSettings { Products = c.Exact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius, SplitUnpaired = !c.Joint, Affine = c.Affine },
+            Bounds = new BoundSettings { Products = c.Exact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius, SplitUnpaired = !c.Joint, Affine = c.Affine, Crown = c.Crown },
         };
         return scenario.Check(RandomRuns / divisor, AdversarialRuns / divisor, seed);
     }
