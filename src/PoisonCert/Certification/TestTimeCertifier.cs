@@ -36,7 +36,9 @@ public sealed record RegressionCertificate(int Points, double NominalMse, double
 /// With the affine domain (<see cref="BoundSettings.Affine"/>) the forward pass is refined by <see cref="AffineRefiner{T}"/>
 /// from the input layer on (regression output boxes and binary logits are intersected with it), and a point is
 /// certified when either the interval or the affine logit differences are all positive: both enclose the
-/// program's, so the better of the two is used per point.
+/// program's, so the better of the two is used per point. With the CROWN domain (<see cref="BoundSettings.Crown"/>)
+/// the forward boxes are refined by <see cref="CrownBounds{T}"/> and the margins z_y − z_j are bounded as CROWN
+/// objectives, again the better of that and the interval differences.
 /// </para>
 /// </summary>
 public static class TestTimeCertifier
