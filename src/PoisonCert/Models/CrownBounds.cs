@@ -40,6 +40,7 @@ public sealed class CrownBounds<T> where T : IBinaryFloatingPointIeee754<T>
     private readonly int _capacity;
     private readonly Scratch[] _scratch;
     private readonly UpwardTable<T> _upward;
+    private static readonly T AllBits = Vector<T>.AllBitsSet[0]; // a lane of all ones: a true mask lane
 
     /// <summary>
     /// Bounds for passes of up to <paramref name="capacity"/> samples on up to <paramref name="maxDegreeOfParallelism"/>
@@ -114,12 +115,8 @@ public sealed class CrownBounds<T> where T : IBinaryFloatingPointIeee754<T>
         {
             var layer = _architecture.Layers[l];
             var n = layer.Outputs;
-            var q = s.Objective.AsSpan(0, n * n);
-            q.Clear();
-            for (var k = 0; k < n; k++) q[k * n + k] = T.One;
-            Upper(track, weights, i, l, q, n, s, s.Result);
-            for (var k = 0; k < n; k++) q[k * n + k] = -T.One;
-            Upper(track, weights, i, l, q, n, s, s.Lower);
+            Upper(track, weights, i, l, default, n, s, s.Result, diagonal: 1);
+            Upper(track, weights, i, l, default, n, s, s.Lower, diagonal: -1);
             var zl = track.PreActivationLower(l).Slice(i * n, n);
             var zu = track.PreActivationUpper(l).Slice(i * n, n);
             for (var k = 0; k < n; k++)
@@ -144,12 +141,14 @@ public sealed class CrownBounds<T> where T : IBinaryFloatingPointIeee754<T>
         }
     }
 
-    // result[r] ≥ q_r·ẑ_top for every member, q = [rows, n_top].
-    private void Upper(IntervalNetwork<T> track, AffineWeights<T> weights, int i, int top, ReadOnlySpan<T> q, int rows, Scratch s, T[] result)
+    // result[r] ≥ q_r·ẑ_top for every member, q = [rows, n_top]; with a diagonal, q = diagonal·I (±1), whose first
+    // dense step is ±W_c exactly, no product.
+    private void Upper(IntervalNetwork<T> track, AffineWeights<T> weights, int i, int top, ReadOnlySpan<T> q, int rows, Scratch s, T[] result,
+        int diagonal = 0)
     {
         var u = ErrorBounds.UnitRoundoff<T>();
-        var lambda = s.Lambda.AsSpan(0, q.Length);
-        q.CopyTo(lambda);
+        var lambda = s.Lambda.AsSpan(0, rows * _architecture.Layers[top].Outputs);
+        if (diagonal == 0) q.CopyTo(lambda);
         var constant = s.Constant.AsSpan(0, rows);
         constant.Clear();
         for (var m = top; m >= _first; m--)
@@ -190,16 +189,27 @@ public sealed class CrownBounds<T> where T : IBinaryFloatingPointIeee754<T>
             var underflowRow = Rounding.AddUp(Rounding.MulUp(Rounding.MulUp(T.CreateTruncating(nout), T.Epsilon), magnitudeSum),
                 Rounding.MulUp(T.CreateTruncating(nout), T.Epsilon));
 
-            // constant += λ·b_c + |λ|·s + underflow; λ ← fl(λ·W_c).
-            var absLambda = s.AbsLambda.AsSpan(0, rows * nout);
-            for (var e = 0; e < absLambda.Length; e++) absLambda[e] = T.Abs(lambda[e]);
-            FormProducts.Multiply<T>(lambda, weights.BiasCenter[m], s.BiasTerm.AsSpan(0, rows), rows, nout, 1);
-            FormProducts.Multiply<T>(absLambda, slack, s.SlackTerm.AsSpan(0, rows), rows, nout, 1);
-            var slackSum = _upward.For(nout + 1);
-            for (var r = 0; r < rows; r++)
-                constant[r] = Rounding.AddUp(constant[r], Rounding.AddUp(s.BiasTerm[r], Rounding.AddUp(slackSum.Of(s.SlackTerm[r]), underflowRow)));
+            // constant += λ·b_c + |λ|·s + underflow; λ ← fl(λ·W_c) (for λ = ±I: ±b_c, s and ±W_c, exact).
             var next = s.Next.AsSpan(0, rows * nin);
-            FormProducts.Multiply<T>(lambda, weights.Center[m], next, rows, nout, nin);
+            if (diagonal != 0 && m == top)
+            {
+                var sign = T.CreateTruncating(diagonal);
+                for (var r = 0; r < rows; r++)
+                    constant[r] = Rounding.AddUp(constant[r], Rounding.AddUp(sign * weights.BiasCenter[m][r], slack[r]));
+                var center = weights.Center[m].AsSpan(0, rows * nin);
+                for (var e = 0; e < next.Length; e++) next[e] = sign * center[e];
+            }
+            else
+            {
+                var absLambda = s.AbsLambda.AsSpan(0, rows * nout);
+                for (var e = 0; e < absLambda.Length; e++) absLambda[e] = T.Abs(lambda[e]);
+                FormProducts.Multiply<T>(lambda, weights.BiasCenter[m], s.BiasTerm.AsSpan(0, rows), rows, nout, 1);
+                FormProducts.Multiply<T>(absLambda, slack, s.SlackTerm.AsSpan(0, rows), rows, nout, 1);
+                var slackSum = _upward.For(nout + 1);
+                for (var r = 0; r < rows; r++)
+                    constant[r] = Rounding.AddUp(constant[r], Rounding.AddUp(s.BiasTerm[r], Rounding.AddUp(slackSum.Of(s.SlackTerm[r]), underflowRow)));
+                FormProducts.Multiply<T>(lambda, weights.Center[m], next, rows, nout, nin);
+            }
 
             if (m == _first)
             {
@@ -237,11 +247,13 @@ public sealed class CrownBounds<T> where T : IBinaryFloatingPointIeee754<T>
             {
                 var (l, h) = (pl[j], pu[j]);
                 s.Unstable[j] = false;
+                s.UnstableMask[j] = T.Zero;
                 if (h <= T.Zero) (s.Slope[j], s.Offset[j], s.Alpha[j]) = (T.Zero, T.Zero, T.Zero);
                 else if (l >= T.Zero) (s.Slope[j], s.Offset[j], s.Alpha[j]) = (T.One, T.Zero, T.One);
                 else
                 {
                     s.Unstable[j] = true;
+                    s.UnstableMask[j] = AllBits;
                     var a = T.Clamp(h / (h - l), T.Zero, T.One);
                     s.Slope[j] = a;
                     s.Offset[j] = T.Max(Rounding.MulUp(a, -l), Rounding.MulUp(Rounding.SubUp(T.One, a), h));
@@ -249,21 +261,42 @@ public sealed class CrownBounds<T> where T : IBinaryFloatingPointIeee754<T>
                 }
                 s.PreMagnitude[j] = T.Max(T.Abs(l), T.Abs(h));
             }
-            var relu = _upward.For(nin + 4);
+            // Per coefficient μ: μ ≥ 0 → fl(μ·a), and for an unstable neuron (also when the rounded slope is exactly 0 or 1)
+            // the offset μ·d plus the rounding charge (u·μ·a + η)·|z|max; μ < 0 → μ·α (α ∈ {0, 1}: exact). The added
+            // terms are non-negative, evaluated in round-to-nearest (at most 5 roundings each) and summed in any order.
+            var relu = _upward.For(nin + 6);
+            var width = Vector<T>.Count;
+            var uVector = new Vector<T>(u);
+            var eta = new Vector<T>(T.Epsilon);
             for (var r = 0; r < rows; r++)
             {
+                var row = next.Slice(r * nin, nin);
+                var target = lambda.Slice(r * nin, nin);
                 var added = T.Zero;
-                for (var j = 0; j < nin; j++)
+                var j = 0;
+                if (Vector.IsHardwareAccelerated)
                 {
-                    var mu = next[r * nin + j];
+                    var sum = Vector<T>.Zero;
+                    for (; j + width <= nin; j += width)
+                    {
+                        var mu = new Vector<T>(row.Slice(j, width));
+                        var slope = new Vector<T>(s.Slope, j);
+                        var positive = Vector.GreaterThanOrEqual(mu, Vector<T>.Zero);
+                        Vector.ConditionalSelect(positive, mu * slope, mu * new Vector<T>(s.Alpha, j)).CopyTo(target.Slice(j, width));
+                        var charge = mu * new Vector<T>(s.Offset, j) + (uVector * mu * slope + eta) * new Vector<T>(s.PreMagnitude, j);
+                        sum += Vector.ConditionalSelect(positive & new Vector<T>(s.UnstableMask, j), charge, Vector<T>.Zero);
+                    }
+                    added = Vector.Sum(sum);
+                }
+                for (; j < nin; j++)
+                {
+                    var mu = row[j];
                     if (mu >= T.Zero)
                     {
-                        var coefficient = mu * s.Slope[j];
-                        lambda[r * nin + j] = coefficient;
-                        // Unstable: the offset (also when the rounded slope is exactly 0 or 1) and the rounding of μ·a.
-                        if (s.Unstable[j]) added += Rounding.MulUp(mu, s.Offset[j]) + (u * mu * s.Slope[j] + T.Epsilon) * s.PreMagnitude[j];
+                        target[j] = mu * s.Slope[j];
+                        if (s.Unstable[j]) added += mu * s.Offset[j] + (u * mu * s.Slope[j] + T.Epsilon) * s.PreMagnitude[j];
                     }
-                    else lambda[r * nin + j] = mu * s.Alpha[j]; // α ∈ {0, 1}: exact
+                    else target[j] = mu * s.Alpha[j];
                 }
                 constant[r] = Rounding.AddUp(constant[r], relu.Of(added));
             }
@@ -274,6 +307,7 @@ public sealed class CrownBounds<T> where T : IBinaryFloatingPointIeee754<T>
     {
         public readonly T[] Objective = new T[architecture.MaxWidth * architecture.MaxWidth];
         public readonly bool[] Unstable = new bool[architecture.MaxWidth];
+        public readonly T[] UnstableMask = new T[architecture.MaxWidth + Vector<T>.Count];
         public readonly T[] Lambda = new T[architecture.MaxWidth * architecture.MaxWidth];
         public readonly T[] AbsLambda = new T[architecture.MaxWidth * architecture.MaxWidth];
         public readonly T[] Next = new T[architecture.MaxWidth * architecture.MaxWidth];
