@@ -364,6 +364,7 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         }
 
         /// <summary>Sample <paramref name="i"/>'s block of weight row <paramref name="row"/> (−1: the bias).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public GradientBlock<T> Block(int i, int row)
         {
             var (factorLower, factorUpper) = _factorLower is null ? (T.One, T.One) : (_factorLower[i], _factorUpper![i]);
