@@ -251,9 +251,10 @@ if fashion_available; then
     } >> "$out"
   done
   { echo; echo "Feature poisoning:"; echo; widths finetune-features "interval interval-exact $best"; echo "Label flipping:"; echo; widths finetune-labels "interval interval-exact $best"; } >> "$out"
-  # Only the label-flip run is audited: the audit's adversarial feature search scores two one-pixel moves per feature,
-  # per sample and step (2 × 784 × 500 gradient evaluations a step here): hours for this run.
+  # The label-flip run gets 30 audit runs; the feature-poisoning run 10 (its adversarial search moves the 778 pixels
+  # beyond the first six in 32 groups, 64 more gradient evaluations per sample and step, about 15 s a run).
   $cli audit "$work/experiments/fashion-mnist-finetune-labels-$best.json" --runs 30 --out "$work/finetune-audit" > "$work/finetune-audit.log" 2>&1
+  $cli audit "$work/experiments/fashion-mnist-finetune-$best.json" --runs 10 --out "$work/finetune-features-audit" > "$work/finetune-features-audit.log" 2>&1
   {
     echo
     echo "Attack audit of the fine-tuning run with label flips (k = 1, \`$best\`, 30 real poisoned fine-tunings from"
@@ -262,11 +263,11 @@ if fashion_available; then
     echo
     echo "Best attack on the test metric: $(grep -m1 '^Test ' "$work/finetune-audit.log" | sed 's/^Test //')"
     echo
-    echo "The feature-poisoning run is not audited on this page: the audit's adversarial search tries two one-pixel moves"
-    echo "per feature of every sample at every step (2 × 784 × 500 gradient evaluations per step; an audit of that run"
-    echo "had not finished after four minutes, and by that count would take hours)."
-    echo "The command-line tests check poisoned fine-tunings of a smaller network against their certificates instead"
-    echo "(tests/PoisonCert.Tests/Cli/FineTuningEndToEndTests.cs)."
+    echo "Attack audit of the feature-poisoning fine-tuning run (k = 1, ε = 0.005, \`$best\`, 10 real poisoned fine-tunings:"
+    echo "random moves, and adversarial ones that try every corner of the first six pixels and move the other 778 to ±ε in"
+    echo "32 groups, each group's sign chosen by the push): $(grep -m1 'Largest parameter movement' "$work/finetune-features-audit.log") $(grep -m1 -E 'No run left|SOUNDNESS FAILURE' "$work/finetune-features-audit.log" | sed 's/ Wrote .*//')"
+    echo
+    echo "Best attack on the test metric: $(grep -m1 '^Test ' "$work/finetune-features-audit.log" | sed 's/^Test //')"
   } >> "$out"
 else
   {
@@ -279,11 +280,20 @@ else
   echo "results: Fashion-MNIST cache absent and not fetched; the fine-tuning section is skipped (see docs/results.md)" >&2
 fi
 
+# The range of the best domain's width relative to the interval domain's over every table above (k ≥ 1).
+ratios=$(awk -F'|' '/^\| k \|.*best \/ interval/ { table = 1; next } table && /^\| [0-9]+ \|/ { if ($2 + 0 >= 1) print $(NF - 1) + 0 } /^$/ { table = 0 }' "$out" | sort -g)
 {
   echo
-  echo "## Not yet reproduced"
+  echo "## Coverage and tightness"
   echo
-  echo "Every experiment family of the paper is on this page. The audit of the feature-poisoning fine-tuning run is not (see above)."
+  echo "Every experiment family of the paper is on this page, each with an audit next to its certified bound."
+  echo "Over the width tables above (budgets k ≥ 1), the narrowest domain's mean final width is between"
+  echo "$(echo "$ratios" | head -n 1) and $(echo "$ratios" | tail -n 1) of the interval domain's. These networks have at most one trained"
+  echo "hidden layer (or none), where a per-sample domain has little to correlate: a layer's pre-activation or output-gradient"
+  echo "box barely changes when there is only one layer to carry shared symbols through, and most of the width is made by the"
+  echo "per-sample outer products and their sum over the batch, which every domain bounds sample by sample (the same θ in"
+  echo "every sample is not exploited). On the deeper W2S workload (two hidden layers, squared error) the"
+  echo "affine domain's width is 0.18 of the interval domain's (docs/performance.md)."
 } >> "$out"
 mv "$out" docs/results.md
 echo "wrote docs/results.md and docs/results/*.png"

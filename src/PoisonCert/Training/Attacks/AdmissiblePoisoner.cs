@@ -178,19 +178,31 @@ public sealed class AdmissiblePoisoner<T> : IBatchPoisoner<T> where T : IBinaryF
     }
 
     // Every corner of the ε-box is tried for the first CornerFeatures features; each further feature is moved by ±ε,
-    // the sign chosen once per sample by comparing the two one-feature moves.
+    // the sign chosen once per sample by comparing the two one-feature moves. Beyond TailGroupsFrom further features
+    // (images) they move in TailGroups contiguous groups, each group's sign chosen by comparing its two joint moves:
+    // 2·TailGroups gradient evaluations per sample instead of two per feature, every move still within ε.
     private const int CornerFeatures = 6;
+    private const int TailGroupsFrom = 128;
+    private const int TailGroups = 32;
 
     private T[] TailMoves(T[] original, T[] direction, ReadOnlySpan<T> parameters, int label, T[]? targets)
     {
         var result = original.ToArray();
-        for (var j = CornerFeatures; j < original.Length; j++)
+        var tail = original.Length - CornerFeatures;
+        var groups = tail > TailGroupsFrom ? TailGroups : Math.Max(tail, 0);
+        for (var g = 0; g < groups; g++)
         {
+            var start = CornerFeatures + (int)((long)tail * g / groups);
+            var end = CornerFeatures + (int)((long)tail * (g + 1) / groups);
             var plus = original.ToArray();
-            plus[j] = Moved(original[j], _threat.FeatureEpsilon);
             var minus = original.ToArray();
-            minus[j] = Moved(original[j], -_threat.FeatureEpsilon);
-            result[j] = Score(parameters, direction, plus, label, targets) <= Score(parameters, direction, minus, label, targets) ? plus[j] : minus[j];
+            for (var j = start; j < end; j++)
+            {
+                plus[j] = Moved(original[j], _threat.FeatureEpsilon);
+                minus[j] = Moved(original[j], -_threat.FeatureEpsilon);
+            }
+            var chosen = Score(parameters, direction, plus, label, targets) <= Score(parameters, direction, minus, label, targets) ? plus : minus;
+            for (var j = start; j < end; j++) result[j] = chosen[j];
         }
         return result;
     }
