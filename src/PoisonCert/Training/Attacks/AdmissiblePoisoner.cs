@@ -9,7 +9,8 @@ namespace PoisonCert.Training.Attacks;
 /// of the others: feature moves within the ε-box (corners included), label flips or target shifts within ν,
 /// replacement by arbitrary points (unbounded), or removal. Random goal: victims and poisons drawn at random.
 /// Adversarial goal: in every batch, for each untrusted sample and each admissible kind of poison (features only,
-/// label only, both) the best candidate over the corners of the ε-box and the label choices is scored by how far
+/// label only, both) the best candidate over the corners of the ε-box (all corners of the first six features, the
+/// others moved to ±ε one by one, or in 32 groups beyond 134 features) and the label choices is scored by how far
 /// it moves the program's gradient against the goal's direction; the best-scoring samples are poisoned while the
 /// counts allow (n feature victims, m label victims, max(n, m) victims in all when paired) — the attack that pushes
 /// the goal as hard as the threat model allows, greedily per step.
