@@ -6,7 +6,7 @@
 # the certified region of the input plane — a backdoor certificate, and the strongest attack an audit finds next
 # to the certified bound, and fine-tuning of a pretrained Fashion-MNIST network (feature and label poisoning; the
 # dataset comes from the git-ignored cache, filled by scripts/fetch-datasets.sh when absent, the section skipped
-# when that fails). A few minutes on 2 cores.
+# when that fails). About 7.5 minutes on 2 cores.
 #
 #   bash scripts/results.sh
 set -euo pipefail

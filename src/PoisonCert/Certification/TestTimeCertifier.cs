@@ -55,13 +55,13 @@ public static class TestTimeCertifier
         var nominal = Predictions(box, test);
         var certified = new bool[test.Rows];
         var stable = new bool[test.Rows];
-        ForEachChunk(box, test, triggerRadius, bounds ?? new BoundSettings(), (track, refiner, first, count) =>
+        ForEachChunk(box, test, triggerRadius, bounds ?? new BoundSettings(), (track, refinements, first, count) =>
         {
             for (var i = 0; i < count; i++)
             {
                 var row = first + i;
-                certified[row] = IsCertainly(box, track, refiner, i, test.Labels![row]);
-                stable[row] = nominal[row] == test.Labels[row] ? certified[row] : IsCertainly(box, track, refiner, i, nominal[row]);
+                certified[row] = IsCertainly(box, track, refinements, i, test.Labels![row]);
+                stable[row] = nominal[row] == test.Labels[row] ? certified[row] : IsCertainly(box, track, refinements, i, nominal[row]);
             }
         });
         var nominalCorrect = Enumerable.Range(0, test.Rows).Count(r => nominal[r] == test.Labels![r]);
@@ -77,7 +77,7 @@ public static class TestTimeCertifier
         var width = test.TargetWidth;
         var outputLower = new double[test.Rows * width];
         var outputUpper = new double[test.Rows * width];
-        ForEachChunk(box, test, triggerRadius, bounds ?? new BoundSettings(), (track, refiner, first, count) =>
+        ForEachChunk(box, test, triggerRadius, bounds ?? new BoundSettings(), (track, _, first, count) =>
         {
             for (var e = 0; e < count * width; e++)
             {
