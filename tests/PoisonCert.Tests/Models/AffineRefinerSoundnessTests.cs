@@ -1,6 +1,7 @@
 using System.Numerics;
 using FsCheck.Xunit;
 using PoisonCert.Models;
+using PoisonCert.Numerics;
 using PoisonCert.Tests.Exact;
 using PoisonCert.Training;
 using Xunit.Abstractions;
@@ -85,6 +86,37 @@ public abstract class AffineRefinerSoundnessTests<T> where T : IBinaryFloatingPo
         _output.WriteLine($"output width affine/interval {affineWidth / intervalWidth:R}; first-layer gradient {affineGradient / intervalGradient:R}");
         Assert.True(affineWidth < 0.9 * intervalWidth, $"affine output width {affineWidth:R}, interval {intervalWidth:R}");
         Assert.True(affineGradient < 0.9 * intervalGradient, $"affine first-layer gradient width {affineGradient:R}, interval {intervalGradient:R}");
+    }
+
+    /// <summary>
+    /// The crafted instance of FloatEvaluationCoverTests through two layers (5 → 1 → 1, unit weights, inputs
+    /// [1, t, t, t, t] with t around the unit roundoff): the program rounds every addition up for the member with every t
+    /// at its upper end, and only the forms' charge for the program's own rounding covers that.
+    /// </summary>
+    [Fact]
+    public void Passes_InputsThatRoundEveryAdditionUp_ContainTheProgramValues()
+    {
+        var c = RoundingCase();
+        var (network, refiner) = c.RunAffinePass();
+        Assert.True(refiner.IsRefined(0));
+        var point = new PointNetwork<T>(c.Architecture, 1);
+        point.Forward(c.ParameterLower, c.InputUpper, 1);
+        point.Backward(c.ParameterLower, c.Loss, c.Labels, c.Targets, null, new T[c.Architecture.ParameterCount]);
+        AssertContains(c, network, point, "rounding case");
+    }
+
+    internal static NetworkPassCase<T> RoundingCase()
+    {
+        var architecture = NetworkArchitecture.Perceptron(5, [1], 1);
+        var u = double.CreateTruncating(ErrorBounds.UnitRoundoff<T>());
+        var low = T.CreateTruncating(u * (1 - 3 * Math.ScaleB(1, -10)));
+        var high = T.CreateTruncating(u * (1 + Math.ScaleB(1, -10)));
+        T[] parameters = [T.One, T.One, T.One, T.One, T.One, T.Zero, T.One, T.Zero];
+        return new NetworkPassCase<T>
+        {
+            Architecture = architecture, Loss = LossKind.MeanSquaredError, Count = 1, ParameterLower = parameters, ParameterUpper = parameters,
+            InputLower = [T.One, low, low, low, low], InputUpper = [T.One, high, high, high, high], Labels = [0], Targets = [T.Zero], LabelBox = LabelBox.Clean,
+        };
     }
 
     [Fact]

@@ -87,6 +87,21 @@ public abstract class CrownBoundsSoundnessTests<T> where T : IBinaryFloatingPoin
         Assert.True(crownGradient < 0.9 * intervalGradient, $"CROWN first-layer gradient width {crownGradient:R}, interval {intervalGradient:R}");
     }
 
+    /// <summary>
+    /// The crafted instance of FloatEvaluationCoverTests through two layers (5 → 1 → 1): the output bound substitutes back
+    /// through the first layer, whose program rounding only the slack's charge covers.
+    /// </summary>
+    [Fact]
+    public void Passes_InputsThatRoundEveryAdditionUp_ContainTheProgramValues()
+    {
+        var c = AffineRefinerSoundnessTests<T>.RoundingCase();
+        var network = c.RunCrownPass();
+        var point = new PointNetwork<T>(c.Architecture, 1);
+        point.Forward(c.ParameterLower, c.InputUpper, 1);
+        point.Backward(c.ParameterLower, c.Loss, c.Labels, c.Targets, null, new T[c.Architecture.ParameterCount]);
+        AssertContains(c, network, point, "rounding case");
+    }
+
     [Fact]
     public void Passes_AnyThreadCount_GiveTheSameBoxes()
     {
