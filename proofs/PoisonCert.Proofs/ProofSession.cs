@@ -71,6 +71,18 @@ public sealed class ProofSession : IDisposable
 
     public ArithExpr Abs(ArithExpr a) => (ArithExpr)Context.MkITE(Context.MkGe(a, Context.MkReal(0)), a, Context.MkUnaryMinus(a));
 
+    /// <summary>The product part of split proofs: |x| ≤ X ∧ |y| ≤ Y ⇒ |x·y| ≤ X·Y (an implication, instantiated at the terms a query uses).</summary>
+    public BoolExpr ProductBound(ArithExpr x, ArithExpr y, ArithExpr xBound, ArithExpr yBound)
+        => Context.MkImplies(Context.MkAnd(Context.MkLe(Abs(x), xBound), Context.MkLe(Abs(y), yBound)),
+            Context.MkLe(Abs(Context.MkMul(x, y)), Context.MkMul(xBound, yBound)));
+
+    /// <summary>Proves <see cref="ProductBound"/> over fresh reals, once, for the proofs that instantiate it.</summary>
+    public void ProveProductBound()
+    {
+        ArithExpr x = Real("px"), y = Real("py"), xBound = Real("pX"), yBound = Real("pY");
+        Prove(ProductBound(x, y, xBound, yBound), []);
+    }
+
     public ArithExpr Sum(IEnumerable<ArithExpr> terms)
     {
         var list = terms.ToList();

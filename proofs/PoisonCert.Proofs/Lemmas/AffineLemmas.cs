@@ -75,9 +75,6 @@ namespace PoisonCert.Proofs.Lemmas;
 /// </summary>
 public class AffineLemmas
 {
-    /// <summary>Which way the relative rounding error is written (see the class summary).</summary>
-    public enum RoundingForm { Standard, Inverse }
-
     // ---- 1. ReLU on an unstable unit: relu(x) = λ·x + hi/2 + (hi/2)·f ----
 
     private enum ReluOffset { AtLeastGap, SlopeAppliedTwice, HalfGap }
@@ -224,23 +221,6 @@ public class AffineLemmas
     private static BoolExpr ExactDenseEnclosure(ProofSession session, DenseRow row, ArithExpr radius)
         => session.Context.MkLe(session.Abs(session.Context.MkSub(row.Output, row.ExactForm)), radius);
 
-    // The product part: |x| ≤ X ∧ |y| ≤ Y ⇒ |x·y| ≤ X·Y (an implication, instantiated at the terms a query uses).
-    private static BoolExpr ProductBound(ProofSession session, ArithExpr x, ArithExpr y, ArithExpr xBound, ArithExpr yBound)
-    {
-        var z = session.Context;
-        return z.MkImplies(z.MkAnd(z.MkLe(session.Abs(x), xBound), z.MkLe(session.Abs(y), yBound)), ProductBoundConclusion(session, x, y, xBound, yBound));
-    }
-
-    // The product part's conclusion.
-    private static BoolExpr ProductBoundConclusion(ProofSession session, ArithExpr x, ArithExpr y, ArithExpr xBound, ArithExpr yBound)
-        => session.Context.MkLe(session.Abs(session.Context.MkMul(x, y)), session.Context.MkMul(xBound, yBound));
-
-    private static void ProveProductBound(ProofSession session)
-    {
-        ArithExpr x = session.Real("px"), y = session.Real("py"), xBound = session.Real("pX"), yBound = session.Real("pY");
-        session.Prove(ProductBound(session, x, y, xBound, yBound), []);
-    }
-
     // Claim 2a in three parts: (i) the product part; (ii) per input, |h_j| ≤ M_j from its instances
     // |A_sj·e_s| ≤ |A_sj|·1 and |r_j·f_j| ≤ r_j·1; (iii) the combination over named magnitudes m_j: from
     // |(W_j − Wc_j)·h_j| ≤ Wr_j·m_j (the product part at |W_j − Wc_j| ≤ Wr_j, |h_j| ≤ m_j) and
@@ -250,13 +230,13 @@ public class AffineLemmas
     {
         var z = session.Context;
         var one = z.MkReal(1);
-        ProveProductBound(session);
+        session.ProveProductBound();
         for (var j = 0; j < Inputs; j++)
         {
             var instances = new List<BoolExpr>(row.Domain);
             for (var s = 0; s < Symbols; s++)
-                instances.Add(ProductBound(session, row.Coefficient[s][j], row.Shared[s], session.Abs(row.Coefficient[s][j]), one));
-            instances.Add(ProductBound(session, row.Radius[j], row.Independent[j], row.Radius[j], one));
+                instances.Add(session.ProductBound(row.Coefficient[s][j], row.Shared[s], session.Abs(row.Coefficient[s][j]), one));
+            instances.Add(session.ProductBound(row.Radius[j], row.Independent[j], row.Radius[j], one));
             session.Prove(z.MkLe(session.Abs(row.Input(j)), row.Magnitude(j)), instances);
         }
         var magnitudes = session.Reals("m", Inputs);
@@ -301,17 +281,17 @@ public class AffineLemmas
         using var session = new ProofSession();
         var z = session.Context;
         var model = doublePrecision ? RoundingModel.Double(session) : RoundingModel.Single(session);
-        var productAbsolute = ProductAbsolute(session, model, form);
+        var productAbsolute = model.ProductAbsolute(form);
 
         // Part 0: the product part (parts 3 and 4) and the symbol part (part 4).
-        ProveProductBound(session);
+        session.ProveProductBound();
         ProveSymbolDifference(session);
 
         // Part 1: one rounding (sums; products with their own model).
         {
             ArithExpr exact = session.Real("P"), rounded = session.Real("p");
-            session.Prove(OneRounding(session, model, exact, rounded, z.MkReal(0)), [Relative(session, model, form, exact, rounded, "one")]);
-            session.Prove(OneRounding(session, model, exact, rounded, productAbsolute), [Product(session, model, form, exact, rounded, "one")]);
+            session.Prove(OneRounding(session, model, exact, rounded, z.MkReal(0)), [model.Relative(form, exact, rounded, "one")]);
+            session.Prove(OneRounding(session, model, exact, rounded, productAbsolute), [model.Product(form, exact, rounded, "one")]);
         }
 
         // Part 2: a two-term sum of rounded products, from part 1's conclusions.
@@ -319,11 +299,11 @@ public class AffineLemmas
             var exact = session.Reals("P", 2);
             var rounded = session.Reals("p", 2);
             var sum = session.Real("s");
-            session.Prove(TwoTermSum(session, model, exact[0], exact[1], sum, productAbsolute),
+            session.Prove(model.TwoTermSum(exact[0], exact[1], sum, productAbsolute),
             [
-                ErrorOfExact(session, model, exact[0], rounded[0], productAbsolute),
-                ErrorOfExact(session, model, exact[1], rounded[1], productAbsolute),
-                ErrorOfExact(session, model, z.MkAdd(rounded[0], rounded[1]), sum, z.MkReal(0)),
+                model.ErrorOfExact(exact[0], rounded[0], productAbsolute),
+                model.ErrorOfExact(exact[1], rounded[1], productAbsolute),
+                model.ErrorOfExact(z.MkAdd(rounded[0], rounded[1]), sum, z.MkReal(0)),
             ]);
         }
 
@@ -364,61 +344,13 @@ public class AffineLemmas
         // Part 4 without the rounding term is refuted as well (its premises are not contradictory); a separate
         // query, so the fixed row above does not apply.
         var (premises, output, combinationProgram, tooSmall) = FloatDenseCombination(session, model,
-            ProductAbsolute(session, model, RoundingForm.Standard), RoundingForm.Standard, withRoundingTerm: false);
+            model.ProductAbsolute(RoundingForm.Standard), RoundingForm.Standard, withRoundingTerm: false);
         session.Refute(z.MkLe(session.Abs(z.MkSub(output, combinationProgram)), tooSmall), premises);
     }
 
-    private static ArithExpr Gamma(ProofSession session, RoundingModel model, int n)
-    {
-        var z = session.Context;
-        var nu = z.MkMul(z.MkReal(n), model.UnitRoundoff);
-        return z.MkDiv(nu, z.MkSub(z.MkReal(1), nu));
-    }
-
-    // The absolute error a rounded product may have: 0 in the standard model, η/2 with the subnormal regime.
-    private static ArithExpr ProductAbsolute(ProofSession session, RoundingModel model, RoundingForm form)
-        => form == RoundingForm.Standard ? session.Context.MkReal(0) : session.Context.MkDiv(model.SmallestSubnormal, session.Context.MkReal(2));
-
-    // Relative-only rounding of exact into rounded in the given form (fresh δ named by tag).
-    private static BoolExpr Relative(ProofSession session, RoundingModel model, RoundingForm form, ArithExpr exact, ArithExpr rounded, string tag)
-    {
-        var z = session.Context;
-        var delta = session.Real($"delta_{tag}");
-        var factor = z.MkAdd(z.MkReal(1), delta);
-        return z.MkAnd(session.RoundingError(delta, model.UnitRoundoff),
-            form == RoundingForm.Standard ? z.MkEq(rounded, z.MkMul(exact, factor)) : z.MkEq(exact, z.MkMul(rounded, factor)));
-    }
-
-    // The rounding of a product: relative in the standard model, normal or subnormal (RoundingModel) in the inverse one.
-    private static BoolExpr Product(ProofSession session, RoundingModel model, RoundingForm form, ArithExpr exact, ArithExpr rounded, string tag)
-        => form == RoundingForm.Standard ? Relative(session, model, form, exact, rounded, tag) : model.RoundedToNearest(exact, rounded, tag);
-
     // Part 1's conclusion: |c − r| ≤ γ_1·|r| + t and |c − r| ≤ γ_1·|c| + t.
     private static BoolExpr OneRounding(ProofSession session, RoundingModel model, ArithExpr exact, ArithExpr rounded, ArithExpr absolute)
-        => session.Context.MkAnd(ErrorOfExact(session, model, exact, rounded, absolute), ErrorOfComputed(session, model, exact, rounded, absolute));
-
-    // The first half of part 1's conclusion: |c − r| ≤ γ_1·|r| + t.
-    private static BoolExpr ErrorOfExact(ProofSession session, RoundingModel model, ArithExpr exact, ArithExpr rounded, ArithExpr absolute)
-    {
-        var z = session.Context;
-        return z.MkLe(session.Abs(z.MkSub(rounded, exact)), z.MkAdd(z.MkMul(Gamma(session, model, 1), session.Abs(exact)), absolute));
-    }
-
-    // The second half of part 1's conclusion: |c − r| ≤ γ_1·|c| + t.
-    private static BoolExpr ErrorOfComputed(ProofSession session, RoundingModel model, ArithExpr exact, ArithExpr rounded, ArithExpr absolute)
-    {
-        var z = session.Context;
-        return z.MkLe(session.Abs(z.MkSub(rounded, exact)), z.MkAdd(z.MkMul(Gamma(session, model, 1), session.Abs(rounded)), absolute));
-    }
-
-    // Part 2's conclusion: |s − (P_0 + P_1)| ≤ γ_2·(|P_0| + |P_1|) + 2t·(1 + γ_1).
-    private static BoolExpr TwoTermSum(ProofSession session, RoundingModel model, ArithExpr exact0, ArithExpr exact1, ArithExpr sum, ArithExpr absolute)
-    {
-        var z = session.Context;
-        var bound = z.MkAdd(z.MkMul(Gamma(session, model, 2), z.MkAdd(session.Abs(exact0), session.Abs(exact1))),
-            z.MkMul(z.MkReal(2), absolute, z.MkAdd(z.MkReal(1), Gamma(session, model, 1))));
-        return z.MkLe(session.Abs(z.MkSub(sum, z.MkAdd(exact0, exact1))), bound);
-    }
+        => session.Context.MkAnd(model.ErrorOfExact(exact, rounded, absolute), model.ErrorOfComputed(exact, rounded, absolute));
 
     // The engine's computed values (fresh variables), for the twin's full δ model.
     private sealed record FloatForm(ArithExpr[] Products, ArithExpr CentreSum, ArithExpr Centre, ArithExpr[][] CoefficientProducts,
@@ -444,8 +376,8 @@ public class AffineLemmas
     {
         var z = session.Context;
         if (!withRoundingTerm) return exactRadius;
-        var rounding = z.MkMul(Gamma(session, model, 2), productMagnitude);
-        var bias = z.MkMul(Gamma(session, model, 1), session.Abs(centre));
+        var rounding = z.MkMul(model.Gamma(2), productMagnitude);
+        var bias = z.MkMul(model.Gamma(1), session.Abs(centre));
         var underflow = form == RoundingForm.Standard
             ? z.MkReal(0)
             : z.MkMul(z.MkReal(Inputs * (Symbols + 2)), model.SmallestSubnormal); // one η per product
@@ -490,18 +422,18 @@ public class AffineLemmas
             z.MkLe(session.Abs(z.MkSub(output, exactForm)), exactRadius),
             z.MkEq(exactForm, session.Sum(Enumerable.Range(0, Inputs).SelectMany(j => new[] { products[j][0], exactNoiseTerms[j] })
                 .Append(biasCentre).Concat(exactSymbolTerms))),
-            TwoTermSum(session, model, products[0][0], products[1][0], centreSum, productAbsolute),
-            ErrorOfComputed(session, model, z.MkAdd(centreSum, biasCentre), centre, zero),
+            model.TwoTermSum(products[0][0], products[1][0], centreSum, productAbsolute),
+            model.ErrorOfComputed(z.MkAdd(centreSum, biasCentre), centre, zero),
         };
         for (var s = 0; s < Symbols; s++)
         {
-            assumptions.Add(TwoTermSum(session, model, products[0][1 + s], products[1][1 + s], coefficients[s], productAbsolute));
+            assumptions.Add(model.TwoTermSum(products[0][1 + s], products[1][1 + s], coefficients[s], productAbsolute));
             assumptions.Add(SymbolDifference(session, programSymbolTerms[s], exactSymbolTerms[s],
                 z.MkSub(coefficients[s], z.MkAdd(products[0][1 + s], products[1][1 + s]))));
         }
         for (var j = 0; j < Inputs; j++)
         {
-            assumptions.Add(ErrorOfExact(session, model, products[j][factors - 1], noiseRadii[j], productAbsolute));
+            assumptions.Add(model.ErrorOfExact(products[j][factors - 1], noiseRadii[j], productAbsolute));
             assumptions.Add(SymbolDifference(session, programNoiseTerms[j], exactNoiseTerms[j], z.MkSub(noiseRadii[j], products[j][factors - 1])));
             for (var i = 0; i < factors; i++) assumptions.Add(z.MkLe(session.Abs(products[j][i]), magnitudes[j][i]));
         }
@@ -534,15 +466,15 @@ public class AffineLemmas
         ArithExpr Term(int j, ArithExpr x) => z.MkMul(row.WeightCentre[j], x);
         for (var j = 0; j < Inputs; j++)
         {
-            assumptions.Add(Relative(session, model, form, Term(j, row.Centre[j]), computed.Products[j], $"pc{j}"));
-            assumptions.Add(Relative(session, model, form, Term(j, row.Radius[j]), computed.NoiseRadii[j], $"q{j}"));
+            assumptions.Add(model.Relative(form, Term(j, row.Centre[j]), computed.Products[j], $"pc{j}"));
+            assumptions.Add(model.Relative(form, Term(j, row.Radius[j]), computed.NoiseRadii[j], $"q{j}"));
             for (var s = 0; s < Symbols; s++)
-                assumptions.Add(Relative(session, model, form, Term(j, row.Coefficient[s][j]), computed.CoefficientProducts[s][j], $"pA{s}_{j}"));
+                assumptions.Add(model.Relative(form, Term(j, row.Coefficient[s][j]), computed.CoefficientProducts[s][j], $"pA{s}_{j}"));
         }
-        assumptions.Add(Relative(session, model, form, z.MkAdd(computed.Products[0], computed.Products[1]), computed.CentreSum, "D"));
-        assumptions.Add(Relative(session, model, form, z.MkAdd(computed.CentreSum, row.BiasCentre), computed.Centre, "C"));
+        assumptions.Add(model.Relative(form, z.MkAdd(computed.Products[0], computed.Products[1]), computed.CentreSum, "D"));
+        assumptions.Add(model.Relative(form, z.MkAdd(computed.CentreSum, row.BiasCentre), computed.Centre, "C"));
         for (var s = 0; s < Symbols; s++)
-            assumptions.Add(Relative(session, model, form, z.MkAdd(computed.CoefficientProducts[s][0], computed.CoefficientProducts[s][1]),
+            assumptions.Add(model.Relative(form, z.MkAdd(computed.CoefficientProducts[s][0], computed.CoefficientProducts[s][1]),
                 computed.Coefficients[s], $"A{s}"));
         var radius = WidenedRadius(session, model, row.ExactRadius(), ProductMagnitude(session, row), computed.Centre, form, withRoundingTerm);
         return (assumptions, FloatFormValue(session, row, computed), radius);
@@ -601,7 +533,7 @@ public class AffineLemmas
     {
         var z = session.Context;
         var doubled = z.MkMul(z.MkReal(2), exact);
-        return z.MkLe(session.Abs(z.MkSub(program, doubled)), z.MkMul(Gamma(session, model, 2), session.Abs(doubled)));
+        return z.MkLe(session.Abs(z.MkSub(program, doubled)), z.MkMul(model.Gamma(2), session.Abs(doubled)));
     }
 
     // Part (a)'s conclusion, at the output value zv and the symbol term w = (a·2)·e (the terms themselves in
@@ -653,7 +585,7 @@ public class AffineLemmas
             ArithExpr x = session.Real("x"), t = session.Real("t"), g = session.Real("g");
             List<BoolExpr> roundings =
             [
-                Relative(session, model, roundingForm, x, t, "t"), Relative(session, model, roundingForm, z.MkMul(t, two), g, "g"),
+                model.Relative(roundingForm, x, t, "t"), model.Relative(roundingForm, z.MkMul(t, two), g, "g"),
             ];
             session.Prove(DoubledDifference(session, model, x, g), roundings);
             if (roundingForm == RoundingForm.Standard)
@@ -671,7 +603,7 @@ public class AffineLemmas
         // one rounding (the coefficient a·2) and the symbol part
         {
             ArithExpr exact = session.Real("P"), rounded = session.Real("p");
-            session.Prove(OneRounding(session, model, exact, rounded, z.MkReal(0)), [Relative(session, model, roundingForm, exact, rounded, "one")]);
+            session.Prove(OneRounding(session, model, exact, rounded, z.MkReal(0)), [model.Relative(roundingForm, exact, rounded, "one")]);
         }
         ProveSymbolDifference(session);
 
@@ -695,7 +627,7 @@ public class AffineLemmas
             ExactMseDeviation(session, form, output, symbolTerm),
             DoubledDifference(session, model, z.MkSub(output, form.Label), program),
             DoubledDifference(session, model, z.MkSub(form.C, form.Y), centre),
-            ErrorOfExact(session, model, z.MkMul(form.A, two), coefficient, z.MkReal(0)),
+            model.ErrorOfExact(z.MkMul(form.A, two), coefficient, z.MkReal(0)),
             SymbolDifference(session, programSymbolTerm, symbolTerm, z.MkSub(coefficient, z.MkMul(form.A, two))),
             z.MkGe(magnitude, MseMagnitude(session, form)),
             z.MkGe(radius, MseRadius(session, model, form, centre, magnitude, withLabelRadius)),
@@ -721,11 +653,11 @@ public class AffineLemmas
         {
             z.MkEq(form.C, z.MkReal(1)), z.MkEq(form.A, z.MkReal(1, 2)), z.MkEq(form.R, z.MkReal(1, 4)),
             z.MkEq(form.Y, z.MkReal(0)), z.MkEq(form.Nu, z.MkReal(1)),
-            Relative(session, model, standard, z.MkSub(form.Output(z), form.Label), difference, "t"),
-            Relative(session, model, standard, z.MkMul(difference, two), program, "g"),
-            Relative(session, model, standard, z.MkSub(form.C, form.Y), centreDifference, "tc"),
-            Relative(session, model, standard, z.MkMul(centreDifference, two), centre, "gc"),
-            Relative(session, model, standard, z.MkMul(form.A, two), coefficient, "a"),
+            model.Relative(standard, z.MkSub(form.Output(z), form.Label), difference, "t"),
+            model.Relative(standard, z.MkMul(difference, two), program, "g"),
+            model.Relative(standard, z.MkSub(form.C, form.Y), centreDifference, "tc"),
+            model.Relative(standard, z.MkMul(centreDifference, two), centre, "gc"),
+            model.Relative(standard, z.MkMul(form.A, two), coefficient, "a"),
         };
         var radius = MseRadius(session, model, form, centre, magnitude, withLabelRadius: false);
         session.Refute(z.MkLe(session.Abs(z.MkSub(program, z.MkAdd(centre, z.MkMul(coefficient, form.E)))), radius), assumptions);

@@ -80,9 +80,6 @@ namespace PoisonCert.Proofs.Lemmas;
 /// </summary>
 public class CrownLemmas
 {
-    /// <summary>Which way the relative rounding error is written (see the class summary).</summary>
-    public enum RoundingForm { Standard, Inverse }
-
     /// <summary>Which side of a bound a claim is about.</summary>
     public enum BoundSide { Upper, Lower }
 
@@ -277,20 +274,6 @@ public class CrownLemmas
     private static ArithExpr ConstantFormula(ProofSession session, BoundSide side, ArithExpr centre, ArithExpr widening)
         => side == BoundSide.Upper ? session.Context.MkAdd(centre, widening) : session.Context.MkSub(centre, widening);
 
-    // The product part: |x| ≤ X ∧ |y| ≤ Y ⇒ |x·y| ≤ X·Y (an implication, instantiated at the terms a query uses).
-    private static BoolExpr ProductBound(ProofSession session, ArithExpr x, ArithExpr y, ArithExpr xBound, ArithExpr yBound)
-    {
-        var z = session.Context;
-        return z.MkImplies(z.MkAnd(z.MkLe(session.Abs(x), xBound), z.MkLe(session.Abs(y), yBound)),
-            z.MkLe(session.Abs(z.MkMul(x, y)), z.MkMul(xBound, yBound)));
-    }
-
-    private static void ProveProductBound(ProofSession session)
-    {
-        ArithExpr x = session.Real("px"), y = session.Real("py"), xBound = session.Real("pX"), yBound = session.Real("pY");
-        session.Prove(ProductBound(session, x, y, xBound, yBound), []);
-    }
-
     // The row deviation's conclusion: |z_k − (Σ_j Wc_kj·h_j + bc_k)| ≤ S_k.
     private static BoolExpr RowDeviation(ProofSession session, DenseLayer layer, int k)
         => session.Context.MkLe(session.Abs(session.Context.MkSub(layer.Output(k), layer.CentreOutput(k))), layer.RowSlack(k));
@@ -314,12 +297,12 @@ public class CrownLemmas
     private static void ProveExactLayer(ProofSession session, DenseLayer layer, BoundSide side)
     {
         var z = session.Context;
-        ProveProductBound(session);
+        session.ProveProductBound();
         for (var k = 0; k < Outputs; k++)
         {
             var instances = new List<BoolExpr>(layer.Domain);
             for (var j = 0; j < Inputs; j++)
-                instances.Add(ProductBound(session, z.MkSub(layer.Weight[k][j], layer.WeightCentre[k][j]), layer.Input[j],
+                instances.Add(session.ProductBound(z.MkSub(layer.Weight[k][j], layer.WeightCentre[k][j]), layer.Input[j],
                     layer.WeightRadius[k][j], layer.Magnitude[j]));
             session.Prove(RowDeviation(session, layer, k), instances);
         }
@@ -383,13 +366,13 @@ public class CrownLemmas
         using var session = new ProofSession();
         var z = session.Context;
         var model = doublePrecision ? RoundingModel.Double(session) : RoundingModel.Single(session);
-        var productAbsolute = ProductAbsolute(session, model, form);
+        var productAbsolute = model.ProductAbsolute(form);
 
         // Part 1: one rounding (the sum relative only; the products with their own model).
         {
             ArithExpr exact = session.Real("P"), rounded = session.Real("p");
-            session.Prove(ErrorOfExact(session, model, exact, rounded, z.MkReal(0)), [Relative(session, model, form, exact, rounded, "one")]);
-            session.Prove(ErrorOfExact(session, model, exact, rounded, productAbsolute), [Product(session, model, form, exact, rounded, "one")]);
+            session.Prove(model.ErrorOfExact(exact, rounded, z.MkReal(0)), [model.Relative(form, exact, rounded, "one")]);
+            session.Prove(model.ErrorOfExact(exact, rounded, productAbsolute), [model.Product(form, exact, rounded, "one")]);
         }
 
         // Part 2: a two-term sum of rounded products, from part 1's conclusions.
@@ -397,11 +380,11 @@ public class CrownLemmas
             var exact = session.Reals("P", 2);
             var rounded = session.Reals("p", 2);
             var sum = session.Real("s");
-            session.Prove(TwoTermSum(session, model, exact[0], exact[1], sum, productAbsolute),
+            session.Prove(model.TwoTermSum(exact[0], exact[1], sum, productAbsolute),
             [
-                ErrorOfExact(session, model, exact[0], rounded[0], productAbsolute),
-                ErrorOfExact(session, model, exact[1], rounded[1], productAbsolute),
-                ErrorOfExact(session, model, z.MkAdd(rounded[0], rounded[1]), sum, z.MkReal(0)),
+                model.ErrorOfExact(exact[0], rounded[0], productAbsolute),
+                model.ErrorOfExact(exact[1], rounded[1], productAbsolute),
+                model.ErrorOfExact(z.MkAdd(rounded[0], rounded[1]), sum, z.MkReal(0)),
             ]);
         }
 
@@ -419,8 +402,8 @@ public class CrownLemmas
                 z.MkMul(errorBound, layer.Magnitude[j])),
             [
                 .. layer.Domain,
-                TwoTermSum(session, model, layer.CoefficientProduct(0, j), layer.CoefficientProduct(1, j), computed[j], productAbsolute),
-                ProductBound(session, error, layer.Input[j], errorBound, layer.Magnitude[j]),
+                model.TwoTermSum(layer.CoefficientProduct(0, j), layer.CoefficientProduct(1, j), computed[j], productAbsolute),
+                session.ProductBound(error, layer.Input[j], errorBound, layer.Magnitude[j]),
             ]);
         }
 
@@ -450,8 +433,8 @@ public class CrownLemmas
         {
             var products = session.Reals($"p{j}_", Outputs);
             for (var k = 0; k < Outputs; k++)
-                assumptions.Add(Relative(session, model, standard, layer.CoefficientProduct(k, j), products[k], $"p{k}_{j}"));
-            assumptions.Add(Relative(session, model, standard, z.MkAdd(products[0], products[1]), computed[j], $"mu{j}"));
+                assumptions.Add(model.Relative(standard, layer.CoefficientProduct(k, j), products[k], $"p{k}_{j}"));
+            assumptions.Add(model.Relative(standard, z.MkAdd(products[0], products[1]), computed[j], $"mu{j}"));
         }
         // A fixed layer (λ_k = 1, centres 1, radii 1/2, h_j = M_j = 1) at the corner where claim 3a is tight
         // (W_kj = b_k = 3/2 for the upper bound, 1/2 for the lower); every δ stays free (with the layer fixed the
@@ -471,56 +454,9 @@ public class CrownLemmas
         session.Refute(claim, premises);
     }
 
-    private static ArithExpr Gamma(ProofSession session, RoundingModel model, int n)
-    {
-        var z = session.Context;
-        var nu = z.MkMul(z.MkReal(n), model.UnitRoundoff);
-        return z.MkDiv(nu, z.MkSub(z.MkReal(1), nu));
-    }
-
-    // The absolute error a rounded product may have: 0 in the standard model, η/2 with the subnormal regime.
-    private static ArithExpr ProductAbsolute(ProofSession session, RoundingModel model, RoundingForm form)
-        => form == RoundingForm.Standard ? session.Context.MkReal(0) : session.Context.MkDiv(model.SmallestSubnormal, session.Context.MkReal(2));
-
-    // Relative-only rounding of exact into rounded in the given form (fresh δ named by tag).
-    private static BoolExpr Relative(ProofSession session, RoundingModel model, RoundingForm form, ArithExpr exact, ArithExpr rounded, string tag)
-    {
-        var z = session.Context;
-        var delta = session.Real($"delta_{tag}");
-        var factor = z.MkAdd(z.MkReal(1), delta);
-        return z.MkAnd(session.RoundingError(delta, model.UnitRoundoff),
-            form == RoundingForm.Standard ? z.MkEq(rounded, z.MkMul(exact, factor)) : z.MkEq(exact, z.MkMul(rounded, factor)));
-    }
-
-    // The rounding of a product: relative in the standard model, normal or subnormal (RoundingModel) in the inverse one.
-    private static BoolExpr Product(ProofSession session, RoundingModel model, RoundingForm form, ArithExpr exact, ArithExpr rounded, string tag)
-        => form == RoundingForm.Standard ? Relative(session, model, form, exact, rounded, tag) : model.RoundedToNearest(exact, rounded, tag);
-
-    // Part 1's conclusion: |c − r| ≤ γ_1·|r| + t.
-    private static BoolExpr ErrorOfExact(ProofSession session, RoundingModel model, ArithExpr exact, ArithExpr rounded, ArithExpr absolute)
-    {
-        var z = session.Context;
-        return z.MkLe(session.Abs(z.MkSub(rounded, exact)), z.MkAdd(z.MkMul(Gamma(session, model, 1), session.Abs(exact)), absolute));
-    }
-
-    // Part 2's bound: γ_2·(|P_0| + |P_1|) + 2t·(1 + γ_1).
-    private static ArithExpr TwoTermBound(ProofSession session, RoundingModel model, ArithExpr exact0, ArithExpr exact1, ArithExpr absolute)
-    {
-        var z = session.Context;
-        return z.MkAdd(z.MkMul(Gamma(session, model, 2), z.MkAdd(session.Abs(exact0), session.Abs(exact1))),
-            z.MkMul(z.MkReal(2), absolute, z.MkAdd(z.MkReal(1), Gamma(session, model, 1))));
-    }
-
-    // Part 2's conclusion: |s − (P_0 + P_1)| ≤ γ_2·(|P_0| + |P_1|) + 2t·(1 + γ_1).
-    private static BoolExpr TwoTermSum(ProofSession session, RoundingModel model, ArithExpr exact0, ArithExpr exact1, ArithExpr sum, ArithExpr absolute)
-    {
-        var z = session.Context;
-        return z.MkLe(session.Abs(z.MkSub(sum, z.MkAdd(exact0, exact1))), TwoTermBound(session, model, exact0, exact1, absolute));
-    }
-
     // E_j, part 2's bound at P_k = λ_k·Wc_kj.
     private static ArithExpr CoefficientErrorBound(ProofSession session, RoundingModel model, DenseLayer layer, int j, ArithExpr productAbsolute)
-        => TwoTermBound(session, model, layer.CoefficientProduct(0, j), layer.CoefficientProduct(1, j), productAbsolute);
+        => model.TwoTermBound(layer.CoefficientProduct(0, j), layer.CoefficientProduct(1, j), productAbsolute);
 
     // The coefficient part's conclusion: |μ̃_j·h_j − μ_j·h_j| ≤ E_j·M_j (the terms in part 4, names in part 6).
     private static BoolExpr CoefficientDeviation(ProofSession session, ArithExpr programTerm, ArithExpr exactTerm, ArithExpr bound)
@@ -530,7 +466,7 @@ public class CrownLemmas
     private static ArithExpr RoundingTerm(ProofSession session, RoundingModel model, DenseLayer layer, RoundingForm form)
     {
         var z = session.Context;
-        var rounding = z.MkMul(Gamma(session, model, 2), layer.CoefficientMagnitude);
+        var rounding = z.MkMul(model.Gamma(2), layer.CoefficientMagnitude);
         if (form == RoundingForm.Standard) return rounding;
         return z.MkAdd(rounding, z.MkMul(z.MkReal(2), model.SmallestSubnormal, session.Sum(layer.Magnitude)));
     }

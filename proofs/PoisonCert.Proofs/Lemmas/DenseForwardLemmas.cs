@@ -84,19 +84,12 @@ public class DenseForwardLemmas
         session.Refute(z.MkLe(session.Abs(z.MkSub(program, centre)), radius), assumptions);
     }
 
-    private static ArithExpr Gamma(ProofSession session, RoundingModel model, int n)
-    {
-        var z = session.Context;
-        var nu = z.MkMul(z.MkReal(n), model.UnitRoundoff);
-        return z.MkDiv(nu, z.MkSub(z.MkReal(1), nu));
-    }
-
     // F1's conclusion.
     private static BoolExpr OneRounding(ProofSession session, RoundingModel model, ArithExpr exact, ArithExpr rounded)
     {
         var z = session.Context;
         var half = z.MkDiv(model.SmallestSubnormal, z.MkReal(2));
-        return z.MkLe(session.Abs(z.MkSub(rounded, exact)), z.MkAdd(z.MkMul(Gamma(session, model, 1), session.Abs(exact)), half));
+        return z.MkLe(session.Abs(z.MkSub(rounded, exact)), z.MkAdd(z.MkMul(model.Gamma(1), session.Abs(exact)), half));
     }
 
     private static ArithExpr TermRadius(ProofSession s, ArithExpr ac, ArithExpr ar, ArithExpr bc, ArithExpr br)
@@ -120,7 +113,7 @@ public class DenseForwardLemmas
     private static BoolExpr DotProduct(ProofSession session, RoundingModel model, ArithExpr[] exactProducts, ArithExpr rounded)
     {
         var z = session.Context;
-        var bound = z.MkAdd(z.MkMul(Gamma(session, model, exactProducts.Length), session.Sum(exactProducts.Select(session.Abs))),
+        var bound = z.MkAdd(z.MkMul(model.Gamma(exactProducts.Length), session.Sum(exactProducts.Select(session.Abs))),
             z.MkMul(z.MkReal(exactProducts.Length), model.SmallestSubnormal));
         return z.MkLe(session.Abs(z.MkSub(rounded, session.Sum(exactProducts))), bound);
     }
@@ -130,7 +123,7 @@ public class DenseForwardLemmas
         ArithExpr[] memberMagnitude, bool withProgramTerm)
     {
         var z = session.Context;
-        var gamma = Gamma(session, model, Length);
+        var gamma = model.Gamma(Length);
         var keta = z.MkMul(z.MkReal(Length), model.SmallestSubnormal);
         var terms = new List<ArithExpr>(termRadius) { z.MkMul(gamma, session.Sum(centreMagnitude)), keta };
         if (withProgramTerm) terms.AddRange([z.MkMul(gamma, session.Sum(memberMagnitude)), keta]);

@@ -3,6 +3,12 @@ using Microsoft.Z3;
 namespace PoisonCert.Proofs.Lemmas;
 
 /// <summary>
+/// Which way a relative rounding error is written: Standard, fl(x) = x·(1 + δ) with no underflow; Inverse,
+/// x = fl(x)·(1 + δ) with the subnormal regime (<see cref="RoundingModel.RoundedToNearest"/>).
+/// </summary>
+public enum RoundingForm { Standard, Inverse }
+
+/// <summary>
 /// The standard model of floating-point arithmetic used by the lemmas (Higham, Accuracy and Stability of Numerical
 /// Algorithms, 2002, (2.4)–(2.5) and §2.1 on underflow), over the reals:
 /// <code>
@@ -59,4 +65,45 @@ internal sealed class RoundingModel
     /// <summary>Constraints for <paramref name="down"/> being at least one outward step below <paramref name="computed"/>.</summary>
     public BoolExpr SteppedDown(ArithExpr computed, ArithExpr down)
         => Z.MkLe(down, Z.MkSub(computed, _session.Max(Z.MkMul(UnitRoundoff, _session.Abs(computed)), SmallestSubnormal)));
+
+    /// <summary>γ_n = n·u / (1 − n·u).</summary>
+    public ArithExpr Gamma(int n)
+    {
+        var nu = Z.MkMul(Z.MkReal(n), UnitRoundoff);
+        return Z.MkDiv(nu, Z.MkSub(Z.MkReal(1), nu));
+    }
+
+    /// <summary>The absolute error a rounded product may have: 0 in the standard form, η/2 with the subnormal regime.</summary>
+    public ArithExpr ProductAbsolute(RoundingForm form)
+        => form == RoundingForm.Standard ? Z.MkReal(0) : Z.MkDiv(SmallestSubnormal, Z.MkReal(2));
+
+    /// <summary>Relative-only rounding of <paramref name="exact"/> into <paramref name="rounded"/> in the given form (fresh δ named by <paramref name="tag"/>).</summary>
+    public BoolExpr Relative(RoundingForm form, ArithExpr exact, ArithExpr rounded, string tag)
+    {
+        var delta = _session.Real($"delta_{tag}");
+        var factor = Z.MkAdd(Z.MkReal(1), delta);
+        return Z.MkAnd(_session.RoundingError(delta, UnitRoundoff),
+            form == RoundingForm.Standard ? Z.MkEq(rounded, Z.MkMul(exact, factor)) : Z.MkEq(exact, Z.MkMul(rounded, factor)));
+    }
+
+    /// <summary>The rounding of a product: relative in the standard form, normal or subnormal (<see cref="RoundedToNearest"/>) in the inverse one.</summary>
+    public BoolExpr Product(RoundingForm form, ArithExpr exact, ArithExpr rounded, string tag)
+        => form == RoundingForm.Standard ? Relative(form, exact, rounded, tag) : RoundedToNearest(exact, rounded, tag);
+
+    /// <summary>One rounding's error against the exact value: |c − r| ≤ γ_1·|r| + t.</summary>
+    public BoolExpr ErrorOfExact(ArithExpr exact, ArithExpr rounded, ArithExpr absolute)
+        => Z.MkLe(_session.Abs(Z.MkSub(rounded, exact)), Z.MkAdd(Z.MkMul(Gamma(1), _session.Abs(exact)), absolute));
+
+    /// <summary>One rounding's error against the computed value: |c − r| ≤ γ_1·|c| + t.</summary>
+    public BoolExpr ErrorOfComputed(ArithExpr exact, ArithExpr rounded, ArithExpr absolute)
+        => Z.MkLe(_session.Abs(Z.MkSub(rounded, exact)), Z.MkAdd(Z.MkMul(Gamma(1), _session.Abs(rounded)), absolute));
+
+    /// <summary>The error bound of a rounded sum of two rounded products: γ_2·(|P_0| + |P_1|) + 2t·(1 + γ_1).</summary>
+    public ArithExpr TwoTermBound(ArithExpr exact0, ArithExpr exact1, ArithExpr absolute)
+        => Z.MkAdd(Z.MkMul(Gamma(2), Z.MkAdd(_session.Abs(exact0), _session.Abs(exact1))),
+            Z.MkMul(Z.MkReal(2), absolute, Z.MkAdd(Z.MkReal(1), Gamma(1))));
+
+    /// <summary>|s − (P_0 + P_1)| ≤ <see cref="TwoTermBound"/>.</summary>
+    public BoolExpr TwoTermSum(ArithExpr exact0, ArithExpr exact1, ArithExpr sum, ArithExpr absolute)
+        => Z.MkLe(_session.Abs(Z.MkSub(sum, Z.MkAdd(exact0, exact1))), TwoTermBound(exact0, exact1, absolute));
 }
