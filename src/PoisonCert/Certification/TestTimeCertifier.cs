@@ -167,6 +167,7 @@ public static class TestTimeCertifier
             if (bounds.Affine) refiner = new AffineRefiner<T>(architecture, Chunk, Environment.ProcessorCount, fromInput: true);
             if (bounds.Crown) crown = new CrownBounds<T>(architecture, Chunk, Environment.ProcessorCount, fromInput: true);
         }
+        var refinements = new Refinements<T>(refiner, crown, weights, new T[architecture.Outputs]);
         var transposedLower = architecture.Layers.Select(l => new T[l.WeightCount]).ToArray();
         var transposedUpper = architecture.Layers.Select(l => new T[l.WeightCount]).ToArray();
         for (var l = 0; l < architecture.Layers.Count; l++)
@@ -191,7 +192,7 @@ public static class TestTimeCertifier
             track.Forward(box.Lower, box.Upper, transposedLower, transposedUpper);
             crown?.Forward(track, weights!);
             refiner?.Forward(track, weights!);
-            visit(track, new Refinements<T>(refiner, crown, weights), first, count);
+            visit(track, refinements, first, count);
         }
     }
 
@@ -214,8 +215,8 @@ public static class TestTimeCertifier
         if (refinements.Affine is { } refiner && refiner.IsRefined(i) && AffineCertainly(refiner, i, label, outputs)) return true;
         if (refinements.Crown is { } crown)
         {
-            var values = new T[outputs];
-            if (crown.Margins(track, refinements.Weights!, i, label, values) && values.All(m => m > T.Zero)) return true;
+            var margins = refinements.Margins;
+            if (crown.Margins(track, refinements.Weights!, i, label, margins) && margins.All(m => m > T.Zero)) return true;
         }
         var lastIndex = architecture.Layers.Count - 1;
         var last = architecture.Layers[lastIndex];
@@ -288,5 +289,9 @@ public static class TestTimeCertifier
     }
 }
 
-/// <summary>The tighter domains a test-time pass was refined with (none, affine, CROWN) and the box's centres and radii.</summary>
-internal readonly record struct Refinements<T>(AffineRefiner<T>? Affine, CrownBounds<T>? Crown, AffineWeights<T>? Weights) where T : IBinaryFloatingPointIeee754<T>;
+/// <summary>
+/// The tighter domains a test-time pass was refined with (none, affine, CROWN), the box's centres and radii, and a
+/// buffer for one point's CROWN margins (the points are checked one after the other).
+/// </summary>
+internal readonly record struct Refinements<T>(AffineRefiner<T>? Affine, CrownBounds<T>? Crown, AffineWeights<T>? Weights, T[] Margins)
+    where T : IBinaryFloatingPointIeee754<T>;

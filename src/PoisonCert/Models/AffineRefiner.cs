@@ -5,9 +5,9 @@ using PoisonCert.Numerics;
 namespace PoisonCert.Models;
 
 /// <summary>
-/// The centres and radii of a parameter box, per layer, in the layouts the affine passes multiply with: for every
-/// layer, W = W_c + ΔW with |ΔW| ≤ W_r elementwise, and likewise for the bias. Prepared once per step and shared by
-/// every track.
+/// The centres and radii of a parameter box, per layer, in the layouts the affine and CROWN passes multiply with: for
+/// every layer, W = W_c + ΔW with |ΔW| ≤ W_r elementwise, and likewise for the bias. Prepared once per step and shared
+/// by every track.
 /// <para>
 /// Soundness: W_c = fl(l/2 + u/2) may be any value; W_r = max(u − W_c, W_c − l) rounded upward makes
 /// [l, u] ⊆ [W_c − W_r, W_c + W_r] whatever W_c is.

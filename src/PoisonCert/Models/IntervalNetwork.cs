@@ -74,8 +74,6 @@ public sealed class IntervalNetwork<T> where T : IBinaryFloatingPointIeee754<T>
     internal Span<T> ActivationLower(int layer) => _hLower[layer].AsSpan(0, _count * _architecture.Layers[layer].Outputs);
     internal Span<T> ActivationUpper(int layer) => _hUpper[layer].AsSpan(0, _count * _architecture.Layers[layer].Outputs);
 
-    public NetworkArchitecture Architecture => _architecture;
-
     /// <summary>
     /// Forward pass of the input box through parameters in [lower, upper]; <paramref name="transposedLower"/>/
     /// <paramref name="transposedUpper"/> hold each layer's weight box transposed to [inputs, outputs].

@@ -57,7 +57,6 @@ public static class RunPipeline
         // different ranges of one split (pretraining and fine-tuning) see identically scaled inputs.
         var split = provisional.Split.TrainRows is null ? whole : whole.WithTrainRows(RunResolver.TrainRows(provisional, whole.Train.Rows));
         var run = specification.Resolve(DatasetInfo.Of(split));
-        CheckDomain(run);
         var scaling = FeatureScaling.Fit(whole.Train, run.Scaling);
         var train = split.Train;
         if (trainDataPath is not null) train = SubstituteTraining(run, registry, trainDataPath, source, split);
@@ -93,13 +92,6 @@ public static class RunPipeline
         var architecture = Architecture(run, train.Columns, Outputs(run, train));
         var parameters = ParametersFile.ParseFor(bytes, path, architecture, run.Precision);
         return (parameters, new SourceFile(path, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), bytes.LongLength));
-    }
-
-    /// <summary>Every domain of the run-file vocabulary is part of this build.</summary>
-    public static void CheckDomain(ResolvedRun run)
-    {
-        if (!Enum.IsDefined(run.Domain))
-            throw new RunFileException(run.SourceFile, "$.domain", null, null, $"unknown bound domain {(int)run.Domain}");
     }
 
     public static NetworkArchitecture Architecture(ResolvedRun run, int inputs, int outputs)
@@ -196,12 +188,12 @@ public static class RunPipeline
     private static CertificationOutcome Certify<T>(PreparedRun prepared, CertificationOptions options) where T : IBinaryFloatingPointIeee754<T>
     {
         var (train, test, initial, recipe) = Build<T>(prepared);
-        var products = Bounds(prepared.Run);
-        var trainer = new CertifiedTrainer<T>(recipe, Threat(prepared.Run), options, products);
+        var bounds = Bounds(prepared.Run);
+        var trainer = new CertifiedTrainer<T>(recipe, Threat(prepared.Run), options, bounds);
         var result = trainer.Train(train, initial);
         var stopwatch = Stopwatch.StartNew();
         if (prepared.Run.Certify.MaxTestPoints is int limit && limit < test.Rows) test = test.Select([.. Enumerable.Range(0, limit)], test.Name);
-        var (metrics, certified) = TestMetrics(result.Box, test, prepared.Run.Certify.BackdoorEpsilon, products, prepared.TargetScaling);
+        var (metrics, certified) = TestMetrics(result.Box, test, prepared.Run.Certify.BackdoorEpsilon, bounds, prepared.TargetScaling);
         var parameters = CertificateBoxes.Bounds(result.Box);
         return new CertificationOutcome(parameters, metrics, result.MeanWidthPerStep,
             [new PhaseTiming("certified training", result.Elapsed.TotalSeconds), new PhaseTiming("test-time certification", stopwatch.Elapsed.TotalSeconds)],
@@ -209,7 +201,7 @@ public static class RunPipeline
     }
 
     /// <summary>The certificate's metrics on the test rows (and with a trigger radius, the backdoor metric).</summary>
-    /// <summary>The bound settings of the run's domain: the interval products, and whether the affine domain refines them.</summary>
+    /// <summary>The bound settings of the run's domain: the interval products, and whether the affine or CROWN domain refines them.</summary>
     public static BoundSettings Bounds(ResolvedRun run) => new()
     {
         Products = run.Domain is DomainKind.IntervalExact or DomainKind.AffineExact ? IntervalProducts.Exact : IntervalProducts.MidpointRadius,
@@ -218,32 +210,32 @@ public static class RunPipeline
     };
 
     public static (IReadOnlyList<CertificateMetric> Metrics, bool[]? CertifiedPerPoint) TestMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius,
-        BoundSettings? products = null, TargetScaling? targetScaling = null) where T : IBinaryFloatingPointIeee754<T>
+        BoundSettings? bounds = null, TargetScaling? targetScaling = null) where T : IBinaryFloatingPointIeee754<T>
     {
-        if (targetScaling is { Method: not ScalingMethod.None }) return ScaledRegressionMetrics(box, test, triggerRadius, products, targetScaling);
+        if (targetScaling is { Method: not ScalingMethod.None }) return ScaledRegressionMetrics(box, test, triggerRadius, bounds, targetScaling);
         var metrics = new List<CertificateMetric>();
         if (test.IsClassification)
         {
-            var c = TestTimeCertifier.Classification(box, test, 0, products);
+            var c = TestTimeCertifier.Classification(box, test, 0, bounds);
             metrics.Add(new CertificateMetric("accuracy", c.NominalAccuracy, c.CertifiedAccuracy,
                 "fraction of test points classified correctly: by the clean model (nominal), and by every model in the box (certified)"));
             metrics.Add(new CertificateMetric("stable predictions", 1, c.StableFraction,
                 "fraction of test points whose predicted class is the same for every model in the box"));
             if (triggerRadius > 0)
             {
-                var b = TestTimeCertifier.Classification(box, test, triggerRadius, products);
+                var b = TestTimeCertifier.Classification(box, test, triggerRadius, bounds);
                 metrics.Add(new CertificateMetric("backdoor accuracy", c.NominalAccuracy, b.CertifiedAccuracy,
                     $"fraction of test points classified correctly by every model in the box under every trigger of ℓ∞ radius {triggerRadius:R}"));
             }
             return (metrics, c.CertifiedPerPoint);
         }
-        var r = TestTimeCertifier.Regression(box, test, 0, products);
+        var r = TestTimeCertifier.Regression(box, test, 0, bounds);
         metrics.Add(new CertificateMetric("mse", r.NominalMse, r.WorstCaseMse,
             "mean squared error on the test points: of the clean model (nominal), and its largest value over the box (certified worst case)"));
         metrics.Add(new CertificateMetric("best-case mse", r.NominalMse, r.BestCaseMse, "the smallest mean squared error over the box"));
         if (triggerRadius > 0)
         {
-            var b = TestTimeCertifier.Regression(box, test, triggerRadius, products);
+            var b = TestTimeCertifier.Regression(box, test, triggerRadius, bounds);
             metrics.Add(new CertificateMetric("backdoor mse", r.NominalMse, b.WorstCaseMse,
                 $"largest mean squared error over the box under every trigger of ℓ∞ radius {triggerRadius:R}"));
         }
@@ -253,10 +245,10 @@ public static class RunPipeline
     // Metrics of a run trained on standardised targets: MSE in squared target units (the certified bounds converted
     // outward, TargetScaling.WorstCaseMseInTargetUnits), then the MSE on the standardised targets as certified.
     private static (IReadOnlyList<CertificateMetric>, bool[]?) ScaledRegressionMetrics<T>(ParameterBox<T> box, TrainingSet<T> test, double triggerRadius,
-        BoundSettings? products, TargetScaling scaling) where T : IBinaryFloatingPointIeee754<T>
+        BoundSettings? bounds, TargetScaling scaling) where T : IBinaryFloatingPointIeee754<T>
     {
         var targets = test.Targets!.Select(double.CreateTruncating).ToArray();
-        var r = TestTimeCertifier.Regression(box, test, 0, products);
+        var r = TestTimeCertifier.Regression(box, test, 0, bounds);
         var nominal = PointMetric(box.Architecture, box.Nominal, test, scaling);
         var metrics = new List<CertificateMetric>
         {
@@ -268,7 +260,7 @@ public static class RunPipeline
         };
         if (triggerRadius > 0)
         {
-            var b = TestTimeCertifier.Regression(box, test, triggerRadius, products);
+            var b = TestTimeCertifier.Regression(box, test, triggerRadius, bounds);
             metrics.Add(new CertificateMetric("backdoor mse", nominal, scaling.WorstCaseMseInTargetUnits(b.WorstCaseMse, targets),
                 $"largest mean squared error over the box under every trigger of ℓ∞ radius {triggerRadius:R}, in squared target units"));
         }

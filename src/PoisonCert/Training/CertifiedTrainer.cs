@@ -100,10 +100,11 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
         var split = _bounds.SplitUnpaired && _threat.SplitsUnpaired && _recipe.Clipping?.Kind != ClipKind.Norm;
         var featureOnly = split ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
         var labelOnly = split ? new IntervalNetwork<T>(architecture, batchSize, _bounds.Products) : null;
-        var affine = _bounds.Affine || _bounds.Crown ? new AffineWeights<T>(architecture) : null;
-        var tracks = new[] { clean, poisoned, featureOnly, labelOnly };
-        var refiners = tracks.Select(t => t is not null && _bounds.Affine ? new AffineRefiner<T>(architecture, batchSize, _options.MaxDegreeOfParallelism) : null).ToArray();
-        var crowns = tracks.Select(t => t is not null && _bounds.Crown ? new CrownBounds<T>(architecture, batchSize, _options.MaxDegreeOfParallelism) : null).ToArray();
+        var centres = _bounds.Affine || _bounds.Crown ? new AffineWeights<T>(architecture) : null;
+        TrackPass? Pass(IntervalNetwork<T>? network) => network is null ? null : new TrackPass(network,
+            _bounds.Affine ? new AffineRefiner<T>(architecture, batchSize, _options.MaxDegreeOfParallelism) : null,
+            _bounds.Crown ? new CrownBounds<T>(architecture, batchSize, _options.MaxDegreeOfParallelism) : null);
+        var (cleanPass, poisonedPass, featurePass, labelPass) = (Pass(clean)!, Pass(poisoned), Pass(featureOnly), Pass(labelOnly));
         var start = architecture.Layers[architecture.FirstTrainable].WeightOffset;
         var optimizer = new IntervalOptimizer<T>(_recipe, architecture.ParameterCount, start);
         var aggregator = new GradientAggregator<T>(architecture, _threat, _recipe.Clipping, _options.MaxDegreeOfParallelism, split);
@@ -132,11 +133,11 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
                     PointNetwork<T>.Transpose(box.Lower.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Outputs, layer.Inputs, transposedLower[l]);
                     PointNetwork<T>.Transpose(box.Upper.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Outputs, layer.Inputs, transposedUpper[l]);
                 }
-                affine?.Prepare(box.Lower, box.Upper);
-                BoundTrack(clean, refiners[0], crowns[0], affine, batch, box, transposedLower, transposedUpper, features: false, labels: false);
-                if (poisoned is not null) BoundTrack(poisoned, refiners[1], crowns[1], affine, batch, box, transposedLower, transposedUpper, features: true, labels: true);
-                if (featureOnly is not null) BoundTrack(featureOnly, refiners[2], crowns[2], affine, batch, box, transposedLower, transposedUpper, features: true, labels: false);
-                if (labelOnly is not null) BoundTrack(labelOnly, refiners[3], crowns[3], affine, batch, box, transposedLower, transposedUpper, features: false, labels: true);
+                centres?.Prepare(box.Lower, box.Upper);
+                BoundTrack(cleanPass, centres, batch, box, transposedLower, transposedUpper, features: false, labels: false);
+                if (poisonedPass is not null) BoundTrack(poisonedPass, centres, batch, box, transposedLower, transposedUpper, features: true, labels: true);
+                if (featurePass is not null) BoundTrack(featurePass, centres, batch, box, transposedLower, transposedUpper, features: true, labels: false);
+                if (labelPass is not null) BoundTrack(labelPass, centres, batch, box, transposedLower, transposedUpper, features: false, labels: true);
                 if (normClipping)
                 {
                     var bound = T.CreateTruncating(_recipe.Clipping!.Bound);
@@ -158,9 +159,10 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
 
     // One track's bounds: features moved by ε when `features` (and the threat model poisons features), labels
     // poisoned when `labels` (and the threat model poisons labels).
-    private void BoundTrack(IntervalNetwork<T> track, AffineRefiner<T>? refiner, CrownBounds<T>? crown, AffineWeights<T>? affine, BatchData<T> batch, ParameterBox<T> box, T[][] transposedLower, T[][] transposedUpper,
+    private void BoundTrack(TrackPass pass, AffineWeights<T>? centres, BatchData<T> batch, ParameterBox<T> box, T[][] transposedLower, T[][] transposedUpper,
         bool features, bool labels)
     {
+        var (track, refiner, crown) = pass;
         track.Begin(batch.Count);
         var inputs = batch.Features.AsSpan(0, batch.Count * batch.Inputs);
         var inputLower = track.InputLower;
@@ -180,8 +182,8 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
             inputs.CopyTo(inputUpper);
         }
         track.Forward(box.Lower, box.Upper, transposedLower, transposedUpper);
-        crown?.Forward(track, affine!);
-        refiner?.Forward(track, affine!);
+        crown?.Forward(track, centres!);
+        refiner?.Forward(track, centres!);
         var architecture = box.Architecture;
         var outputs = architecture.Outputs;
         var last = architecture.Layers.Count - 1;
@@ -195,7 +197,7 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
                 batch.Labels is null ? 0 : batch.Labels[i], batch.Targets is null ? default : batch.TargetsOf(i), labelBox,
                 gradientLower.Slice(i * outputs, outputs), gradientUpper.Slice(i * outputs, outputs));
         track.Backward(box.Lower, box.Upper);
-        refiner?.Backward(track, affine!, _recipe.Loss, batch.Targets,
+        refiner?.Backward(track, centres!, _recipe.Loss, batch.Targets,
             labelBox.Kind == LabelPoisoning.Bounded ? Transcendentals.ToUpper<T>(labelBox.Radius) : T.Zero);
     }
 
@@ -214,4 +216,7 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
                 $"Step {step}: {entry.Name}[{string.Join(", ", index)}]: nominal {n:R}, box [{l:R}, {u:R}]: {what}.");
         }
     }
+
+    // One track's interval passes and the tighter domains that refine them (null when the run does not use them).
+    private sealed record TrackPass(IntervalNetwork<T> Network, AffineRefiner<T>? Affine, CrownBounds<T>? Crown);
 }
