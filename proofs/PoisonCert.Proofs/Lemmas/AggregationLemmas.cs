@@ -17,7 +17,8 @@ namespace PoisonCert.Proofs.Lemmas;
 ///
 /// Also here: unbounded substitution (samples replaced by arbitrary points, gradients clipped to [−γ, γ]),
 /// removal (samples deleted, the mean over those that remain), paired feature + label poisoning (k = max(n, m)),
-/// and the a priori error of the float program's sum of the B per-sample gradients in any order.
+/// unpaired feature and label poisoning (the split rule and the exact selection table), and the a priori error of
+/// the float program's sum of the B per-sample gradients in any order.
 /// </summary>
 public class AggregationLemmas
 {
@@ -302,8 +303,9 @@ public class AggregationLemmas
     }
 
     // ---- Split unpaired aggregation (features of ≤ n samples, labels of ≤ m samples, the sets unrelated) ----
+    // The split rule, superseded in the engine by the exact selection table below (it bounds that table's value).
     // Each untrusted sample has a clean box w, a feature-only box F, a label-only box L and a joint box J, hulled as
-    // the kernel hulls them (F, L ⊇ w; J ⊇ F ∪ L). The engine's upper bound of the batch sum is
+    // the kernel hulls them (F, L ⊇ w; J ⊇ F ∪ L). The split rule's upper bound of the batch sum is
     //   Σ wu + min(H_J, H_F + H_L + H_X)
     // with H_J ≥ every sum of at most n + m of dJ_i = Ju_i − wu_i, H_F ≥ every sum of at most n of dF_i, H_L ≥ every sum
     // of at most m of dL_i, H_X ≥ every sum of at most min(n, m) of X_i ≥ max(0, Ju_i − Fu_i − Lu_i + wu_i), and the
@@ -404,19 +406,7 @@ public class AggregationLemmas
             _meanLower = z.MkDiv(z.MkSub(cleanLower, session.Min(gj, splitLower)), batch);
         }
 
-        // Every kind assignment to the untrusted samples (0 clean, 1 features, 2 labels, 3 both) within the budgets.
-        public IEnumerable<int[]> Assignments()
-        {
-            var total = (int)Math.Pow(4, _untrusted);
-            for (var code = 0; code < total; code++)
-            {
-                var kinds = new int[_untrusted];
-                for (int c = code, i = 0; i < _untrusted; i++, c /= 4) kinds[i] = c % 4;
-                var featureCount = kinds.Count(k => k is 1 or 3);
-                var labelCount = kinds.Count(k => k is 2 or 3);
-                if (featureCount <= _features && labelCount <= _labels) yield return kinds;
-            }
-        }
+        public IEnumerable<int[]> Assignments() => KindAssignments(_untrusted, _features, _labels);
 
         public BoolExpr MeanWithin(int[] kinds)
         {
@@ -430,6 +420,195 @@ public class AggregationLemmas
                 within.Add(_session.Within(gradients[i], _lower[kind * size + i], _upper[kind * size + i]));
             }
             var mean = z.MkDiv(_session.Sum(gradients), z.MkReal(size));
+            return z.MkImplies(z.MkAnd(within), _session.Within(mean, _meanLower, _meanUpper));
+        }
+    }
+
+    // Every kind assignment to the untrusted samples (0 clean, 1 features, 2 labels, 3 both) within the budgets:
+    // at most n samples with kind 1 or 3, at most m with kind 2 or 3.
+    private static IEnumerable<int[]> KindAssignments(int untrusted, int features, int labels)
+    {
+        var total = (int)Math.Pow(4, untrusted);
+        for (var code = 0; code < total; code++)
+        {
+            var kinds = new int[untrusted];
+            for (int c = code, i = 0; i < untrusted; i++, c /= 4) kinds[i] = c % 4;
+            var featureCount = kinds.Count(k => k is 1 or 3);
+            var labelCount = kinds.Count(k => k is 2 or 3);
+            if (featureCount <= features && labelCount <= labels) yield return kinds;
+        }
+    }
+
+    // ---- Exact unpaired aggregation (the selection table over the samples in stream order) ----
+    // The same setting as the split rule: clean box w, feature-only F, label-only L and joint J ⊇ F ∪ L, F, L ⊇ w, and
+    // the differences dF_i = Fu_i − wu_i, dL_i = Lu_i − wu_i, dJ_i = Ju_i − wu_i (lower side: wl_i − Fl_i etc.). The
+    // table V[a, b], 0 ≤ a ≤ n, 0 ≤ b ≤ m, starts at 0 and each untrusted sample, in order, replaces it by
+    //   V'[a, b] = max(V[a, b], V[a − 1, b] + dF_i, V[a, b − 1] + dL_i, V[a − 1, b − 1] + dJ_i)   (V'[0, 0] = 0),
+    // the options with a negative index dropped. The engine's upper bound of the batch sum is
+    //   Σ wu + min(H_J, V_u[n, m]),   H_J ≥ every sum of at most n + m of the dJ_i,
+    // and the lower one Σ wl − min(G_J, V_l[n, m]). V is built as one symbolic expression (nested maxima) of the
+    // boxes' endpoints; the assignments of kinds are enumerated (one query each).
+    [Theory]
+    [InlineData(1, 1, 0, 3)]
+    [InlineData(2, 1, 1, 3)]
+    [InlineData(1, 2, 0, 4)]
+    [InlineData(2, 2, 0, 4)]
+    public void ExactUnpairedAggregation_EveryFeatureAndLabelSet_MeanWithinBounds(int features, int labels, int trusted, int untrusted)
+    {
+        using var session = new ProofSession();
+        var batch = new UnpairedTableBatch(session, features, labels, trusted, untrusted, TableUpdate.Exact);
+        foreach (var kinds in batch.Assignments())
+            session.Prove(batch.MeanWithin(kinds), batch.Assumptions);
+    }
+
+    // Exactness: V[n, m] equals the largest Σ_A dF + Σ_B dL + Σ_C dJ over the admissible assignments (A, B, C), on
+    // both sides. "≥" is the soundness above at the boxes' endpoints; "≤" says that every value in the table is the
+    // sum of some admissible assignment, so the table's bound is attained by a poisoning and cannot be lowered.
+    [Theory]
+    [InlineData(1, 1, 0, 3)]
+    [InlineData(2, 1, 1, 3)]
+    [InlineData(2, 2, 0, 4)]
+    public void ExactUnpairedAggregation_IsAttained(int features, int labels, int trusted, int untrusted)
+    {
+        using var session = new ProofSession();
+        var batch = new UnpairedTableBatch(session, features, labels, trusted, untrusted, TableUpdate.Exact);
+        foreach (var upperSide in new[] { true, false })
+            session.Prove(session.Context.MkEq(batch.TableValue(upperSide), batch.BestAssignment(upperSide)), batch.Assumptions);
+    }
+
+    // Without the joint transition V[a − 1, b − 1] + dJ_i the table only pairs a feature poisoning and a label
+    // poisoning on different samples: a doubly poisoned sample whose joint difference exceeds its single ones escapes.
+    [Fact]
+    public void ExactUnpairedAggregation_WithoutJointTransition_IsRefuted()
+    {
+        using var session = new ProofSession();
+        var batch = new UnpairedTableBatch(session, 1, 1, 0, 2, TableUpdate.WithoutJoint);
+        session.Refute(batch.MeanWithin([3, 0]), batch.Assumptions);
+    }
+
+    // Updated in place in increasing (a, b), the right side reads entries the same sample has already updated, so one
+    // sample is counted as feature-only and label-only at once (V'[1, 1] ≥ V'[0, 1] + dF_i = dL_i + dF_i): the table
+    // exceeds every admissible assignment's sum (dJ_i may be as small as max(dF_i, dL_i)).
+    [Fact]
+    public void ExactUnpairedAggregation_InPlaceIncreasingUpdate_IsRefuted()
+    {
+        using var session = new ProofSession();
+        var batch = new UnpairedTableBatch(session, 1, 1, 0, 2, TableUpdate.InPlaceIncreasing);
+        session.Refute(session.Context.MkLe(batch.TableValue(true), batch.BestAssignment(true)), batch.Assumptions);
+    }
+
+    private enum TableUpdate { Exact, WithoutJoint, InPlaceIncreasing }
+
+    private sealed class UnpairedTableBatch
+    {
+        private readonly ProofSession _session;
+        private readonly int _features, _labels, _trusted, _untrusted;
+        private readonly ArithExpr[] _lower, _upper; // [kind][sample] flattened: kind 0 clean, 1 F, 2 L, 3 J
+        private readonly ArithExpr _tableUpper, _tableLower, _meanLower, _meanUpper;
+        public List<BoolExpr> Assumptions { get; } = new();
+
+        public UnpairedTableBatch(ProofSession session, int features, int labels, int trusted, int untrusted, TableUpdate update)
+        {
+            (_session, _features, _labels, _trusted, _untrusted) = (session, features, labels, trusted, untrusted);
+            var z = session.Context;
+            var size = trusted + untrusted;
+            _lower = new ArithExpr[4 * size];
+            _upper = new ArithExpr[4 * size];
+            for (var kind = 0; kind < 4; kind++)
+                for (var i = 0; i < size; i++)
+                {
+                    _lower[kind * size + i] = session.Real($"lo{kind}_{i}");
+                    _upper[kind * size + i] = session.Real($"hi{kind}_{i}");
+                    Assumptions.Add(z.MkLe(_lower[kind * size + i], _upper[kind * size + i]));
+                }
+            for (var i = trusted; i < size; i++)
+                foreach (var kind in new[] { 1, 2 })
+                {
+                    Assumptions.Add(z.MkLe(L(kind, i), L(0, i)));
+                    Assumptions.Add(z.MkGe(U(kind, i), U(0, i)));
+                    Assumptions.Add(z.MkLe(L(3, i), L(kind, i)));
+                    Assumptions.Add(z.MkGe(U(3, i), U(kind, i)));
+                }
+            var samples = Enumerable.Range(trusted, untrusted).ToArray();
+            ArithExpr Bound(string name, Func<int, ArithExpr> term, int k)
+            {
+                var bound = session.Real(name);
+                foreach (var chosen in Subsets(untrusted, k))
+                    Assumptions.Add(z.MkGe(bound, session.Sum(chosen.Select(c => term(samples[c])))));
+                return bound;
+            }
+            var hj = Bound("HJu", i => Difference(3, i, upperSide: true), features + labels);
+            var gj = Bound("HJl", i => Difference(3, i, upperSide: false), features + labels);
+            _tableUpper = Table(update, upperSide: true);
+            _tableLower = Table(update, upperSide: false);
+            var cleanUpper = session.Sum(Enumerable.Range(0, size).Select(i => U(0, i)));
+            var cleanLower = session.Sum(Enumerable.Range(0, size).Select(i => L(0, i)));
+            var batch = z.MkReal(size);
+            _meanUpper = z.MkDiv(z.MkAdd(cleanUpper, session.Min(hj, _tableUpper)), batch);
+            _meanLower = z.MkDiv(z.MkSub(cleanLower, session.Min(gj, _tableLower)), batch);
+        }
+
+        private int Size => _trusted + _untrusted;
+        private ArithExpr L(int kind, int i) => _lower[kind * Size + i];
+        private ArithExpr U(int kind, int i) => _upper[kind * Size + i];
+
+        // The poisoned-minus-clean difference of kind 1 (F), 2 (L) or 3 (J), ≥ 0 by the hull assumptions.
+        private ArithExpr Difference(int kind, int i, bool upperSide)
+            => upperSide ? _session.Context.MkSub(U(kind, i), U(0, i)) : _session.Context.MkSub(L(0, i), L(kind, i));
+
+        // V[n, m] after the untrusted samples in order. InPlaceIncreasing reads the entries (a − 1, b), (a, b − 1),
+        // (a − 1, b − 1) from the table being written (those entries precede (a, b) in increasing order).
+        private ArithExpr Table(TableUpdate update, bool upperSide)
+        {
+            var z = _session.Context;
+            var zero = z.MkReal(0);
+            var table = new ArithExpr[_features + 1, _labels + 1];
+            for (var a = 0; a <= _features; a++)
+                for (var b = 0; b <= _labels; b++)
+                    table[a, b] = zero;
+            for (var i = _trusted; i < Size; i++)
+            {
+                ArithExpr dF = Difference(1, i, upperSide), dL = Difference(2, i, upperSide), dJ = Difference(3, i, upperSide);
+                var next = new ArithExpr[_features + 1, _labels + 1];
+                next[0, 0] = zero;
+                var read = update == TableUpdate.InPlaceIncreasing ? next : table;
+                for (var a = 0; a <= _features; a++)
+                    for (var b = 0; b <= _labels; b++)
+                    {
+                        if (a == 0 && b == 0) continue;
+                        var best = table[a, b];
+                        if (a > 0) best = _session.Max(best, z.MkAdd(read[a - 1, b], dF));
+                        if (b > 0) best = _session.Max(best, z.MkAdd(read[a, b - 1], dL));
+                        if (a > 0 && b > 0 && update != TableUpdate.WithoutJoint)
+                            best = _session.Max(best, z.MkAdd(read[a - 1, b - 1], dJ));
+                        next[a, b] = best;
+                    }
+                table = next;
+            }
+            return table[_features, _labels];
+        }
+
+        public IEnumerable<int[]> Assignments() => KindAssignments(_untrusted, _features, _labels);
+
+        public ArithExpr TableValue(bool upperSide) => upperSide ? _tableUpper : _tableLower;
+
+        // max over the admissible assignments of Σ_A dF + Σ_B dL + Σ_C dJ (the empty assignment included).
+        public ArithExpr BestAssignment(bool upperSide)
+            => Assignments()
+                .Select(kinds => _session.Sum(kinds.Select((kind, j) => kind == 0 ? null : Difference(kind, _trusted + j, upperSide)).OfType<ArithExpr>()))
+                .Aggregate(_session.Max);
+
+        public BoolExpr MeanWithin(int[] kinds)
+        {
+            var z = _session.Context;
+            var gradients = _session.Reals($"g{string.Concat(kinds)}", Size);
+            var within = new List<BoolExpr>();
+            for (var i = 0; i < Size; i++)
+            {
+                var kind = i < _trusted ? 0 : kinds[i - _trusted];
+                within.Add(_session.Within(gradients[i], L(kind, i), U(kind, i)));
+            }
+            var mean = z.MkDiv(_session.Sum(gradients), z.MkReal(Size));
             return z.MkImplies(z.MkAnd(within), _session.Within(mean, _meanLower, _meanUpper));
         }
     }

@@ -2,56 +2,45 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using static PoisonCert.Kernels.VectorDirectedRounding;
 
 namespace PoisonCert.Kernels;
 
-/// <summary>The top-k accumulators of the split unpaired aggregation for one block of coordinates.</summary>
+/// <summary>
+/// The accumulators of the unpaired aggregation for one block of coordinates: the joint rule's top-(n + m) of the
+/// joint differences and the exact selection's tables (<see cref="UnpairedSelection{T}"/>), upper and lower side.
+/// </summary>
 internal sealed class SplitAccumulators<T>(int width, int features, int labels) where T : IBinaryFloatingPointIeee754<T>
 {
     // Upper side keeps the largest upper differences, lower side the largest lower differences (stored as the
     // smallest of their negatives, the convention of the joint rule's Low accumulator).
     public TopKAccumulator<T> JointHigh { get; } = new(width, features + labels);
     public TopKAccumulator<T> JointLow { get; } = new(width, features + labels, smallest: true);
-    public TopKAccumulator<T> FeatureHigh { get; } = new(width, features);
-    public TopKAccumulator<T> FeatureLow { get; } = new(width, features, smallest: true);
-    public TopKAccumulator<T> LabelHigh { get; } = new(width, labels);
-    public TopKAccumulator<T> LabelLow { get; } = new(width, labels, smallest: true);
-    public TopKAccumulator<T> ExcessHigh { get; } = new(width, Math.Min(features, labels));
-    public TopKAccumulator<T> ExcessLow { get; } = new(width, Math.Min(features, labels), smallest: true);
+    public UnpairedSelection<T> SelectionHigh { get; } = new(width, features, labels);
+    public UnpairedSelection<T> SelectionLow { get; } = new(width, features, labels);
 
-    private TopKAccumulator<T>[]? _all;
-    private readonly T[][] _sums = [.. Enumerable.Range(0, 8).Select(_ => new T[width])];
-
-    /// <summary>The eight accumulators, in the order of the properties above.</summary>
-    public TopKAccumulator<T>[] All => _all ??= [JointHigh, JointLow, FeatureHigh, FeatureLow, LabelHigh, LabelLow, ExcessHigh, ExcessLow];
-
-    /// <summary>Every accumulator's per-coordinate sum, in the order of <see cref="All"/> (buffers reused across calls).</summary>
-    public T[][] SumAll()
+    public void Reset()
     {
-        for (var a = 0; a < All.Length; a++) All[a].Sum(_sums[a]);
-        return _sums;
+        JointHigh.Reset();
+        JointLow.Reset();
+        SelectionHigh.Reset();
+        SelectionLow.Reset();
     }
 }
 
 /// <summary>
-/// The fused inner loop of the SPLIT unpaired aggregation (features of at most n samples and labels of at most m
+/// The fused inner loop of the unpaired aggregation (features of at most n samples and labels of at most m
 /// samples poisoned, the two sets unrelated): for one untrusted sample and a block of coordinates it forms the
 /// clean box w and three poisoned boxes, feature-only F, label-only L and joint J, each clipped like the program
 /// clips and hulled with w (J also with F and L, so that J contains every admissible gradient of the sample). Per
-/// coordinate it adds w to the running sums and J's magnitude to the running Σ|g|, and feeds the top-k
-/// accumulators with the upper differences dJ = Ju − wu (k = n + m), dF = Fu − wu (k = n), dL = Lu − wu (k = m)
-/// and the excess X = (Ju − Fu − Lu + wu)⁺ (k = min(n, m)), and the mirrored lower differences.
+/// coordinate it adds w to the running sums and J's magnitude to the running Σ|g|, feeds the joint rule's top-(n + m)
+/// accumulators with dJ = Ju − wu (and the mirrored lower difference), and the exact selection's tables with the
+/// upper differences (dF, dL, dJ) = (Fu − wu, Lu − wu, Ju − wu) and the lower ones (wl − Fl, wl − Ll, wl − Jl)
+/// (<see cref="UnpairedSelection{T}"/>; AggregationLemmas.ExactUnpairedAggregation_*). The caller takes the
+/// smaller of the two worst cases, so the result is never looser than the joint rule.
 /// <para>
-/// Why the excess: with A the feature-only, B the label-only and C the doubly poisoned samples (|A| + |C| ≤ n,
-/// |B| + |C| ≤ m), Σ_A dF + Σ_B dL + Σ_C dJ = Σ_(A∪C) dF + Σ_(B∪C) dL + Σ_C (dJ − dF − dL)
-/// ≤ top_n(dF) + top_m(dL) + top_min(n,m)(X); the joint rule's top_(n+m)(dJ) is also a bound, so the caller takes
-/// the smaller (AggregationLemmas.SplitUnpairedAggregation_*).
-/// </para>
-/// <para>
-/// Rounding: the sums and dJ, dF, dL are rounded to nearest, like <see cref="GradientRowAccumulator"/>'s (the caller
-/// adds the a priori term and scales those top-k sums by 1 + 2u); X is computed with upward rounding and its
-/// top-k sum needs no scaling. The Vector512 path computes exactly what the scalar path computes.
+/// Rounding: the sums and the differences are rounded to nearest, like <see cref="GradientRowAccumulator"/>'s (the
+/// caller adds the a priori term, scales the top-k sums by 1 + 2u and the selection by its
+/// <see cref="UnpairedSelection{T}.Factor"/>). The Vector512 path computes exactly what the scalar path computes.
 /// </para>
 /// </summary>
 internal static class SplitGradientAccumulator
@@ -65,7 +54,8 @@ internal static class SplitGradientAccumulator
             ? Accumulate512(clean, features, labels, joint, clamp, gamma, sumLower, sumUpper, magnitude, top)
             : 0;
         AccumulateScalar(clean, features, labels, joint, clamp, gamma, sumLower, sumUpper, magnitude, top, done);
-        foreach (var accumulator in top.All) accumulator.CountRows(1);
+        top.JointHigh.CountRows(1);
+        top.JointLow.CountRows(1);
     }
 
     private static int Accumulate512<T>(in GradientBlock<T> clean, in GradientBlock<T> features, in GradientBlock<T> labels, in GradientBlock<T> joint,
@@ -95,14 +85,11 @@ internal static class SplitGradientAccumulator
             (Vector512.LoadUnsafe(ref sl, at) + wl).StoreUnsafe(ref sl, at);
             (Vector512.LoadUnsafe(ref su, at) + wu).StoreUnsafe(ref su, at);
             (Vector512.LoadUnsafe(ref mg, at) + Vector512.Max(Vector512.Abs(jl), Vector512.Abs(ju))).StoreUnsafe(ref mg, at);
-            top.JointHigh.InsertAt(i, ju - wu);
-            top.JointLow.InsertAt(i, wl - jl);
-            top.FeatureHigh.InsertAt(i, fu - wu);
-            top.FeatureLow.InsertAt(i, wl - fl);
-            top.LabelHigh.InsertAt(i, lu - wu);
-            top.LabelLow.InsertAt(i, wl - ll);
-            top.ExcessHigh.InsertAt(i, Vector512.Max(Vector512<T>.Zero, AddUp(AddUp(ju, -fu), AddUp(wu, -lu))));
-            top.ExcessLow.InsertAt(i, Vector512.Max(Vector512<T>.Zero, AddUp(AddUp(fl, -jl), AddUp(ll, -wl))));
+            var (jointHigh, jointLow) = (ju - wu, wl - jl);
+            top.JointHigh.InsertAt(i, jointHigh);
+            top.JointLow.InsertAt(i, jointLow);
+            top.SelectionHigh.InsertAt(i, fu - wu, lu - wu, jointHigh);
+            top.SelectionLow.InsertAt(i, wl - fl, wl - ll, jointLow);
         }
         return i;
     }
@@ -149,14 +136,11 @@ internal static class SplitGradientAccumulator
             sumLower[i] += wl;
             sumUpper[i] += wu;
             magnitude[i] += T.Max(T.Abs(jl), T.Abs(ju));
-            top.JointHigh.InsertAt(i, ju - wu);
-            top.JointLow.InsertAt(i, wl - jl);
-            top.FeatureHigh.InsertAt(i, fu - wu);
-            top.FeatureLow.InsertAt(i, wl - fl);
-            top.LabelHigh.InsertAt(i, lu - wu);
-            top.LabelLow.InsertAt(i, wl - ll);
-            top.ExcessHigh.InsertAt(i, T.Max(T.Zero, Numerics.Rounding.AddUp(Numerics.Rounding.AddUp(ju, -fu), Numerics.Rounding.AddUp(wu, -lu))));
-            top.ExcessLow.InsertAt(i, T.Max(T.Zero, Numerics.Rounding.AddUp(Numerics.Rounding.AddUp(fl, -jl), Numerics.Rounding.AddUp(ll, -wl))));
+            var (jointHigh, jointLow) = (ju - wu, wl - jl);
+            top.JointHigh.InsertAt(i, jointHigh);
+            top.JointLow.InsertAt(i, jointLow);
+            top.SelectionHigh.InsertAt(i, fu - wu, lu - wu, jointHigh);
+            top.SelectionLow.InsertAt(i, wl - fl, wl - ll, jointLow);
         }
     }
 

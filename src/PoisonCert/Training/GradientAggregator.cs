@@ -58,9 +58,9 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
 
     /// <summary>
     /// An aggregator for <paramref name="threat"/>; with <paramref name="split"/>, unpaired feature and label
-    /// poisoning is aggregated by the split rule (feature-only, label-only and joint tracks;
-    /// <see cref="SplitGradientAccumulator"/>) instead of charging n + m joint candidates, which needs a threat
-    /// model with both kinds, unpaired, and no norm clipping.
+    /// poisoning is aggregated by the exact selection over feature-only, label-only and joint tracks
+    /// (<see cref="SplitGradientAccumulator"/>, <see cref="UnpairedSelection{T}"/>) instead of charging n + m joint
+    /// candidates, which needs a threat model with both kinds, unpaired, and no norm clipping.
     /// </summary>
     public GradientAggregator(NetworkArchitecture architecture, ThreatModel threat, GradientClipping? clipping, int maxDegreeOfParallelism, bool split = false)
     {
@@ -78,9 +78,9 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
             var layer = architecture.Layers[l];
             for (var o = 0; o < layer.Outputs; o++)
                 for (var column = 0; column < layer.Inputs; column += BlockWidth)
-                    tasks.Add(new RowTask(l, o, column, layer.WeightOffset + o * layer.Inputs + column, Math.Min(BlockWidth, layer.Inputs - column), budget, split ? threat : null));
+                    tasks.Add(new RowTask(l, o, column, layer.WeightOffset + o * layer.Inputs + column, Math.Min(BlockWidth, layer.Inputs - column), budget, split));
             for (var column = 0; column < layer.Outputs; column += BlockWidth)
-                tasks.Add(new RowTask(l, -1, column, layer.BiasOffset + column, Math.Min(BlockWidth, layer.Outputs - column), budget, split ? threat : null));
+                tasks.Add(new RowTask(l, -1, column, layer.BiasOffset + column, Math.Min(BlockWidth, layer.Outputs - column), budget, split));
         }
         _tasks = [.. tasks];
         var groups = new List<RowTask[]>();
@@ -216,8 +216,8 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         sumLower.Clear();
         sumUpper.Clear();
         magnitude.Clear();
-        var top = task.Split!;
-        foreach (var accumulator in top.All) accumulator.Reset();
+        var top = s.Split(width, _threat);
+        top.Reset();
         var trusted = Math.Min(_threat.TrustedPerBatch, context.Count);
         var clamp = _clipping is { Kind: ClipKind.Clamp };
         var gamma = _clipping is { } c ? T.CreateTruncating(c.Bound) : T.Zero;
@@ -237,21 +237,23 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         }
         var count = context.Count;
         var e = ErrorTerms(count, magnitude);
-        var sums = top.SumAll();
-        var (jointHigh, jointLow, featureHigh, featureLow, labelHigh, labelLow, excessHigh, excessLow) =
-            (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]);
-        var scale = DifferenceFactor; // dJ, dF, dL were rounded to nearest; X upward
+        var jointHigh = s.HighSum.AsSpan(0, width);
+        var jointLow = s.LowSum.AsSpan(0, width);
+        top.JointHigh.Sum(jointHigh);
+        top.JointLow.Sum(jointLow);
+        var selectionHigh = top.SelectionHigh.Best;
+        var selectionLow = top.SelectionLow.Best;
+        var scale = DifferenceFactor; // the joint differences were rounded to nearest, their top-k sum upward
+        var factor = top.SelectionHigh.Factor; // the selection's differences and sums were rounded to nearest
         var batch = T.CreateChecked(count);
         for (var k = 0; k < width; k++)
         {
-            // Upper: Σ wu + min(top_(n+m)(dJ), top_n(dF) + top_m(dL) + top_min(X)), each term outward; the lower
-            // side's sums are ≤ 0 (negated lower differences), the larger of the two is the tighter lower bound.
-            var jointUpper = Rounding.MulUp(jointHigh[k], scale);
-            var splitUpper = Rounding.AddUp(Rounding.AddUp(Rounding.MulUp(featureHigh[k], scale), Rounding.MulUp(labelHigh[k], scale)), excessHigh[k]);
-            var jointLower = Rounding.MulDown(jointLow[k], scale);
-            var splitLower = Rounding.AddDown(Rounding.AddDown(Rounding.MulDown(featureLow[k], scale), Rounding.MulDown(labelLow[k], scale)), excessLow[k]);
-            lower[k] = Rounding.DivDown(Rounding.SubDown(Rounding.AddDown(sumLower[k], T.Max(jointLower, splitLower)), e[k]), batch);
-            upper[k] = Rounding.DivUp(Rounding.AddUp(Rounding.AddUp(sumUpper[k], T.Min(jointUpper, splitUpper)), e[k]), batch);
+            // Upper: Σ wu + min(top_(n+m)(dJ), exact selection), each term outward; the joint lower sum is ≤ 0
+            // (negated lower differences), the selection's is ≥ 0 and subtracted.
+            var poisonUpper = T.Min(Rounding.MulUp(jointHigh[k], scale), Rounding.MulUp(selectionHigh[k], factor));
+            var poisonLower = T.Max(Rounding.MulDown(jointLow[k], scale), -Rounding.MulUp(selectionLow[k], factor));
+            lower[k] = Rounding.DivDown(Rounding.SubDown(Rounding.AddDown(sumLower[k], poisonLower), e[k]), batch);
+            upper[k] = Rounding.DivUp(Rounding.AddUp(Rounding.AddUp(sumUpper[k], poisonUpper), e[k]), batch);
         }
     }
 
@@ -377,7 +379,7 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         }
     }
 
-    private sealed class RowTask(int layer, int row, int column, int offset, int width, int budget, ThreatModel? split)
+    private sealed class RowTask(int layer, int row, int column, int offset, int width, int budget, bool split)
     {
         public int Layer { get; } = layer;
         public int Row { get; } = row; // −1: the layer's bias
@@ -386,10 +388,8 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         public int Width { get; } = width;
         // Bounded/unbounded: High keeps the k largest upper differences, Low the k smallest lower differences.
         // Removal: High keeps the k largest lower endpoints, Low the k smallest upper endpoints.
-        public TopKAccumulator<T>? High { get; } = budget > 0 && split is null ? new TopKAccumulator<T>(width, budget) : null;
-        public TopKAccumulator<T>? Low { get; } = budget > 0 && split is null ? new TopKAccumulator<T>(width, budget, smallest: true) : null;
-        // The split unpaired rule's accumulators (instead of High and Low).
-        public SplitAccumulators<T>? Split { get; } = split is null ? null : new SplitAccumulators<T>(width, split.FeatureCount, split.LabelCount);
+        public TopKAccumulator<T>? High { get; } = budget > 0 && !split ? new TopKAccumulator<T>(width, budget) : null;
+        public TopKAccumulator<T>? Low { get; } = budget > 0 && !split ? new TopKAccumulator<T>(width, budget, smallest: true) : null;
     }
 
     private sealed class Scratch(int width)
@@ -399,6 +399,16 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         public T[] Magnitude { get; } = new T[width];
         public T[] HighSum { get; } = new T[width];
         public T[] LowSum { get; } = new T[width];
+        private readonly Dictionary<int, SplitAccumulators<T>> _split = new();
+
+        // The unpaired aggregation's accumulators for a task of this width: needed only while one task runs, so one
+        // set per worker and width instead of one per task.
+        public SplitAccumulators<T> Split(int taskWidth, ThreatModel threat)
+        {
+            if (!_split.TryGetValue(taskWidth, out var top))
+                _split[taskWidth] = top = new SplitAccumulators<T>(taskWidth, threat.FeatureCount, threat.LabelCount);
+            return top;
+        }
     }
 }
 
