@@ -141,6 +141,25 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
         return values;
     }
 
+    /// <summary>
+    /// Per coordinate, the k-th best STORED value τ (−∞ while fewer than k rows were seen) and, when τ &gt; 0, how many
+    /// kept slots hold exactly τ (else 0): the stream's top k in the order (value descending, row ascending) are the
+    /// rows above τ and the first that many rows equal to τ. (The stored values are the inserted ones: negated by
+    /// the caller when keeping the smallest.)
+    /// </summary>
+    internal void Thresholds(Span<T> threshold, Span<int> ties)
+    {
+        for (var c = 0; c < _width; c++)
+        {
+            var tau = _k == 0 ? T.PositiveInfinity : _kept[(_k - 1) * _width + c];
+            var equal = 0;
+            if (tau > T.Zero)
+                for (var slot = 0; slot < _k; slot++)
+                    if (_kept[slot * _width + c] == tau) equal++;
+            (threshold[c], ties[c]) = (tau, equal);
+        }
+    }
+
     // Hooks for fused streaming kernels (GradientRowAccumulator): insert one vector of candidates at a coordinate
     // (negated by the caller when keeping the smallest), and count the rows so inserted.
     internal bool StoresNegated => _smallest;

@@ -22,10 +22,11 @@ public sealed record BoundSettings
     public IntervalProducts Products { get; init; } = IntervalProducts.MidpointRadius;
 
     /// <summary>
-    /// Unpaired feature and label poisoning (without norm clipping) is aggregated by the split rule: feature-only,
-    /// label-only and joint gradient boxes, min(top_(n+m)(joint), top_n(features) + top_m(labels) +
-    /// top_min(n,m)(excess)) per coordinate, never looser than charging n + m joint candidates and at the cost of two
-    /// more bound passes per step. Off: the joint rule alone.
+    /// Unpaired feature and label poisoning (without norm clipping) is aggregated by the exact selection: from
+    /// feature-only, label-only and joint gradient boxes, the worst choice per coordinate of feature-only,
+    /// label-only and doubly poisoned samples within both budgets (<see cref="Kernels.UnpairedSelection{T}"/>), never
+    /// looser than charging n + m joint candidates, at the cost of two more bound passes per step and a table of
+    /// (n + 1)(m + 1) − 1 entries per coordinate. Off: the joint rule alone.
     /// </summary>
     public bool SplitUnpaired { get; init; } = true;
 

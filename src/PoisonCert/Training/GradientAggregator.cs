@@ -217,8 +217,8 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         sumUpper.Clear();
         magnitude.Clear();
         var top = s.Split(width, _threat);
-        top.Reset();
         var trusted = Math.Min(_threat.TrustedPerBatch, context.Count);
+        top.Reset(context.Count - trusted);
         var clamp = _clipping is { Kind: ClipKind.Clamp };
         var gamma = _clipping is { } c ? T.CreateTruncating(c.Bound) : T.Zero;
         var clean = new TrackView(_architecture, context.Clean, null, task);
@@ -234,6 +234,15 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
             else
                 SplitGradientAccumulator.Accumulate(w, features.Block(i, task.Row), labels.Block(i, task.Row), joint.Block(i, task.Row), clamp, gamma,
                     sumLower, sumUpper, magnitude, top, KernelPath.Automatic);
+        }
+        if (top.FromCandidates)
+        {
+            // The second pass: the samples ranking in the top n + m of dF, dL or dJ, then the tables from them.
+            top.BeginCandidates();
+            for (var i = trusted; i < context.Count; i++)
+                SplitGradientAccumulator.Gather(clean.Block(i, task.Row), features.Block(i, task.Row), labels.Block(i, task.Row), joint.Block(i, task.Row),
+                    clamp, gamma, width, top, KernelPath.Automatic);
+            top.EndCandidates(KernelPath.Automatic);
         }
         var count = context.Count;
         var e = ErrorTerms(count, magnitude);

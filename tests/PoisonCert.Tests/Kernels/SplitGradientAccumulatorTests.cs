@@ -6,31 +6,67 @@ namespace PoisonCert.Tests.Kernels;
 
 /// <summary>
 /// The unpaired kernel gives the same bits on the Vector512 and scalar paths (sums, magnitude, the joint top-k sums
-/// and both selection tables' worst cases), for weight and bias blocks, with and without clamping, at every length
-/// 0..300 and for budgets (n, m) = (2, 1), (1, 3), (3, 3). (The rule it feeds is proved by
-/// AggregationLemmas.ExactUnpairedAggregation_*; its soundness end to end is checked by the sampled suite's unpaired
-/// cases.)
+/// and both selection tables' worst cases), streamed and from candidates, for weight and bias blocks, with and
+/// without clamping, at every length 0..300 and for several budgets; and the candidate passes select exactly what
+/// the streamed table selects, bit for bit, on differences whose sums are exact (many ties at the thresholds
+/// included). (The rule it feeds is proved by AggregationLemmas.ExactUnpairedAggregation_*; its soundness end to end
+/// is checked by the sampled suite's unpaired cases.)
 /// </summary>
 public abstract class SplitGradientAccumulatorTests<T> where T : IBinaryFloatingPointIeee754<T>
 {
     [Theory]
-    [InlineData(false, false, 2, 1)]
-    [InlineData(false, true, 1, 3)]
-    [InlineData(true, false, 3, 3)]
-    [InlineData(true, true, 2, 1)]
-    public void Accumulate_EveryLength_VectorEqualsScalar(bool bias, bool clamp, int features, int labels)
+    [InlineData(false, false, 2, 1, false)]
+    [InlineData(false, true, 1, 3, false)]
+    [InlineData(true, false, 3, 3, false)]
+    [InlineData(true, true, 2, 1, false)]
+    [InlineData(false, false, 2, 2, true)]
+    [InlineData(false, true, 3, 2, true)]
+    [InlineData(true, true, 2, 3, true)]
+    public void Accumulate_EveryLength_VectorEqualsScalar(bool bias, bool clamp, int features, int labels, bool fromCandidates)
     {
-        var sampler = new BoxSampler<T>((bias ? 3 : 1) + (clamp ? 10 : 0));
+        var sampler = new BoxSampler<T>((bias ? 3 : 1) + (clamp ? 10 : 0) + features + 7 * labels);
         var gamma = T.CreateTruncating(0.6);
+        var count = fromCandidates ? 3 * (features + labels) + 4 : 7;
         for (var length = 0; length <= 300; length += length < 40 ? 1 : 13)
         {
-            var samples = Enumerable.Range(0, 7).Select(_ => Enumerable.Range(0, 4).Select(_ => Draw(sampler, length)).ToArray()).ToList();
-            var vector = Run(samples, bias, clamp, gamma, length, features, labels, KernelPath.Vector512);
-            var scalar = Run(samples, bias, clamp, gamma, length, features, labels, KernelPath.Scalar);
+            var samples = Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, 4).Select(_ => Draw(sampler, length)).ToArray()).ToList();
+            var vector = Run(samples, bias, clamp, gamma, length, features, labels, fromCandidates, KernelPath.Vector512);
+            var scalar = Run(samples, bias, clamp, gamma, length, features, labels, fromCandidates, KernelPath.Scalar);
             Assert.Equal(scalar.Count, vector.Count);
             for (var a = 0; a < scalar.Count; a++)
                 for (var i = 0; i < length; i++)
                     Assert.True(scalar[a][i].Equals(vector[a][i]), $"bias={bias} clamp={clamp} length {length}: array {a}[{i}] scalar {scalar[a][i]}, vector {vector[a][i]}");
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 2, 20, 4)]
+    [InlineData(3, 2, 40, 3)]
+    [InlineData(4, 4, 60, 2)]
+    [InlineData(2, 5, 30, 40)]
+    public void Candidates_SelectExactlyWhatTheStreamedTableSelects(int features, int labels, int count, int values)
+    {
+        var random = new Random(features * 100 + labels * 10 + values);
+        var length = 37;
+        // Bias blocks, no clipping: w = [0, 0], the poisoned boxes [−d, d] with small integers d (exact sums, many ties).
+        var samples = new List<Box[]>();
+        for (var i = 0; i < count; i++)
+        {
+            T[] Draw() => [.. Enumerable.Range(0, length).Select(_ => T.CreateTruncating(random.Next(values)))];
+            var (f, l) = (Draw(), Draw());
+            var extra = Draw();
+            var j = Enumerable.Range(0, length).Select(c => T.Max(f[c], l[c]) + (random.Next(3) == 0 ? extra[c] : T.Zero)).ToArray();
+            Box Symmetric(T[] d) => new([.. d.Select(x => -x)], d, T.One, T.One);
+            samples.Add([Symmetric(new T[length]), Symmetric(f), Symmetric(l), Symmetric(j)]);
+        }
+        foreach (var path in new[] { KernelPath.Vector512, KernelPath.Scalar })
+        {
+            var streamed = Run(samples, bias: true, clamp: false, T.One, length, features, labels, fromCandidates: false, path);
+            var candidates = Run(samples, bias: true, clamp: false, T.One, length, features, labels, fromCandidates: true, path);
+            for (var side = 3; side <= 4; side++)
+                for (var c = 0; c < length; c++)
+                    Assert.True(streamed[side][c].Equals(candidates[side][c]),
+                        $"{path} (n, m) = ({features}, {labels}), {count} samples, side {side}, coordinate {c}: streamed {streamed[side][c]}, candidates {candidates[side][c]}");
         }
     }
 
@@ -43,14 +79,20 @@ public abstract class SplitGradientAccumulatorTests<T> where T : IBinaryFloating
         return new Box(l, u, sl, su);
     }
 
-    private static List<T[]> Run(List<Box[]> samples, bool bias, bool clamp, T gamma, int length, int features, int labels, KernelPath path)
+    private static List<T[]> Run(List<Box[]> samples, bool bias, bool clamp, T gamma, int length, int features, int labels, bool fromCandidates, KernelPath path)
     {
         var (sumLower, sumUpper, magnitude) = (new T[length], new T[length], new T[length]);
         var top = new SplitAccumulators<T>(length, features, labels);
+        top.Reset(samples.Count, fromCandidates);
+        GradientBlock<T> Block(Box b) => new(b.Lower, b.Upper, b.ScaleLower, b.ScaleUpper, bias, T.One, T.One);
         foreach (var s in samples)
-        {
-            GradientBlock<T> Block(Box b) => new(b.Lower, b.Upper, b.ScaleLower, b.ScaleUpper, bias, T.One, T.One);
             SplitGradientAccumulator.Accumulate(Block(s[0]), Block(s[1]), Block(s[2]), Block(s[3]), clamp, gamma, sumLower, sumUpper, magnitude, top, path);
+        if (fromCandidates)
+        {
+            top.BeginCandidates();
+            foreach (var s in samples)
+                SplitGradientAccumulator.Gather(Block(s[0]), Block(s[1]), Block(s[2]), Block(s[3]), clamp, gamma, length, top, path);
+            top.EndCandidates(path);
         }
         var result = new List<T[]> { sumLower, sumUpper, magnitude, top.SelectionHigh.Best.ToArray(), top.SelectionLow.Best.ToArray() };
         foreach (var accumulator in new[] { top.JointHigh, top.JointLow })
