@@ -17,7 +17,7 @@ namespace PoisonCert.Proofs.Lemmas;
 ///
 /// Also here: unbounded substitution (samples replaced by arbitrary points, gradients clipped to [−γ, γ]),
 /// removal (samples deleted, the mean over those that remain), paired feature + label poisoning (k = max(n, m)),
-/// unpaired feature and label poisoning (the split rule and the exact selection table), and the a priori error of
+/// unpaired feature and label poisoning (the exact selection table), and the a priori error of
 /// the float program's sum of the B per-sample gradients in any order.
 /// </summary>
 public class AggregationLemmas
@@ -302,128 +302,6 @@ public class AggregationLemmas
         }
     }
 
-    // ---- Split unpaired aggregation (features of ≤ n samples, labels of ≤ m samples, the sets unrelated) ----
-    // The split rule, superseded in the engine by the exact selection table below (it bounds that table's value).
-    // Each untrusted sample has a clean box w, a feature-only box F, a label-only box L and a joint box J, hulled as
-    // the kernel hulls them (F, L ⊇ w; J ⊇ F ∪ L). The split rule's upper bound of the batch sum is
-    //   Σ wu + min(H_J, H_F + H_L + H_X)
-    // with H_J ≥ every sum of at most n + m of dJ_i = Ju_i − wu_i, H_F ≥ every sum of at most n of dF_i, H_L ≥ every sum
-    // of at most m of dL_i, H_X ≥ every sum of at most min(n, m) of X_i ≥ max(0, Ju_i − Fu_i − Lu_i + wu_i), and the
-    // mirror image below. Claim: for EVERY assignment of kinds (feature-only A, label-only B, both C, with
-    // |A| + |C| ≤ n and |B| + |C| ≤ m) and every gradient in the sample's box of its kind, the batch mean lies in the
-    // bounds. The assignments are enumerated (one linear query each).
-    [Theory]
-    [InlineData(1, 1, 0, 3)]
-    [InlineData(2, 1, 1, 3)]
-    [InlineData(1, 2, 0, 4)]
-    public void SplitUnpairedAggregation_EveryFeatureAndLabelSet_MeanWithinBounds(int features, int labels, int trusted, int untrusted)
-    {
-        using var session = new ProofSession();
-        var split = new SplitBatch(session, features, labels, trusted, untrusted, withExcess: true);
-        foreach (var kinds in split.Assignments())
-            session.Prove(split.MeanWithin(kinds), split.Assumptions);
-    }
-
-    // Without the excess term (H_F + H_L alone) a doubly poisoned sample whose joint difference exceeds the sum of
-    // its single ones escapes.
-    [Fact]
-    public void SplitUnpairedAggregation_WithoutExcessTerm_IsRefuted()
-    {
-        using var session = new ProofSession();
-        var split = new SplitBatch(session, 1, 1, 0, 2, withExcess: false);
-        session.Refute(split.MeanWithin([3, 0]), split.Assumptions);
-    }
-
-    private sealed class SplitBatch
-    {
-        private readonly ProofSession _session;
-        private readonly int _features, _labels, _trusted, _untrusted;
-        private readonly ArithExpr[] _lower, _upper; // [kind][sample] flattened: kind 0 clean, 1 F, 2 L, 3 J
-        private readonly ArithExpr _meanLower, _meanUpper;
-        public List<BoolExpr> Assumptions { get; } = new();
-
-        public SplitBatch(ProofSession session, int features, int labels, int trusted, int untrusted, bool withExcess)
-        {
-            (_session, _features, _labels, _trusted, _untrusted) = (session, features, labels, trusted, untrusted);
-            var z = session.Context;
-            var size = trusted + untrusted;
-            _lower = new ArithExpr[4 * size];
-            _upper = new ArithExpr[4 * size];
-            for (var kind = 0; kind < 4; kind++)
-                for (var i = 0; i < size; i++)
-                {
-                    _lower[kind * size + i] = session.Real($"lo{kind}_{i}");
-                    _upper[kind * size + i] = session.Real($"hi{kind}_{i}");
-                    Assumptions.Add(z.MkLe(_lower[kind * size + i], _upper[kind * size + i]));
-                }
-            ArithExpr L(int kind, int i) => _lower[kind * size + i];
-            ArithExpr U(int kind, int i) => _upper[kind * size + i];
-            var zero = z.MkReal(0);
-            for (var i = trusted; i < size; i++)
-            {
-                foreach (var kind in new[] { 1, 2 })
-                {
-                    Assumptions.Add(z.MkLe(L(kind, i), L(0, i)));
-                    Assumptions.Add(z.MkGe(U(kind, i), U(0, i)));
-                    Assumptions.Add(z.MkLe(L(3, i), L(kind, i)));
-                    Assumptions.Add(z.MkGe(U(3, i), U(kind, i)));
-                }
-            }
-            var samples = Enumerable.Range(trusted, untrusted).ToArray();
-            ArithExpr Bound(string name, Func<int, ArithExpr> term, int k)
-            {
-                var bound = session.Real(name);
-                foreach (var chosen in Subsets(untrusted, k))
-                    Assumptions.Add(z.MkGe(bound, session.Sum(chosen.Select(c => term(samples[c])))));
-                return bound;
-            }
-            ArithExpr Excess(string name, Func<int, ArithExpr> value)
-            {
-                var x = session.Reals(name, size);
-                foreach (var i in samples)
-                {
-                    Assumptions.Add(z.MkGe(x[i], zero));
-                    Assumptions.Add(z.MkGe(x[i], value(i)));
-                }
-                return Bound($"H{name}", i => x[i], Math.Min(features, labels));
-            }
-            // Upper side: differences of upper endpoints from the clean one.
-            var hj = Bound("HJu", i => z.MkSub(U(3, i), U(0, i)), features + labels);
-            var hf = Bound("HFu", i => z.MkSub(U(1, i), U(0, i)), features);
-            var hl = Bound("HLu", i => z.MkSub(U(2, i), U(0, i)), labels);
-            ArithExpr splitUpper = z.MkAdd(hf, hl);
-            if (withExcess) splitUpper = z.MkAdd(splitUpper, Excess("Xu", i => z.MkAdd(z.MkSub(U(3, i), U(1, i)), z.MkSub(U(0, i), U(2, i)))));
-            // Lower side: differences of the clean lower endpoint from the poisoned ones (≥ 0).
-            var gj = Bound("HJl", i => z.MkSub(L(0, i), L(3, i)), features + labels);
-            var gf = Bound("HFl", i => z.MkSub(L(0, i), L(1, i)), features);
-            var gl = Bound("HLl", i => z.MkSub(L(0, i), L(2, i)), labels);
-            ArithExpr splitLower = z.MkAdd(gf, gl);
-            if (withExcess) splitLower = z.MkAdd(splitLower, Excess("Xl", i => z.MkAdd(z.MkSub(L(1, i), L(3, i)), z.MkSub(L(2, i), L(0, i)))));
-            var cleanUpper = session.Sum(Enumerable.Range(0, size).Select(i => U(0, i)));
-            var cleanLower = session.Sum(Enumerable.Range(0, size).Select(i => L(0, i)));
-            var batch = z.MkReal(size);
-            _meanUpper = z.MkDiv(z.MkAdd(cleanUpper, session.Min(hj, splitUpper)), batch);
-            _meanLower = z.MkDiv(z.MkSub(cleanLower, session.Min(gj, splitLower)), batch);
-        }
-
-        public IEnumerable<int[]> Assignments() => KindAssignments(_untrusted, _features, _labels);
-
-        public BoolExpr MeanWithin(int[] kinds)
-        {
-            var z = _session.Context;
-            var size = _trusted + _untrusted;
-            var gradients = _session.Reals($"g{string.Concat(kinds)}", size);
-            var within = new List<BoolExpr>();
-            for (var i = 0; i < size; i++)
-            {
-                var kind = i < _trusted ? 0 : kinds[i - _trusted];
-                within.Add(_session.Within(gradients[i], _lower[kind * size + i], _upper[kind * size + i]));
-            }
-            var mean = z.MkDiv(_session.Sum(gradients), z.MkReal(size));
-            return z.MkImplies(z.MkAnd(within), _session.Within(mean, _meanLower, _meanUpper));
-        }
-    }
-
     // Every kind assignment to the untrusted samples (0 clean, 1 features, 2 labels, 3 both) within the budgets:
     // at most n samples with kind 1 or 3, at most m with kind 2 or 3.
     private static IEnumerable<int[]> KindAssignments(int untrusted, int features, int labels)
@@ -440,8 +318,9 @@ public class AggregationLemmas
     }
 
     // ---- Exact unpaired aggregation (the selection table over the samples in stream order) ----
-    // The same setting as the split rule: clean box w, feature-only F, label-only L and joint J ⊇ F ∪ L, F, L ⊇ w, and
-    // the differences dF_i = Fu_i − wu_i, dL_i = Lu_i − wu_i, dJ_i = Ju_i − wu_i (lower side: wl_i − Fl_i etc.). The
+    // Features of ≤ n samples and labels of ≤ m samples poisoned, the sets unrelated. Each untrusted sample has a
+    // clean box w, a feature-only box F, a label-only box L and a joint box J, hulled as the kernel hulls them
+    // (F, L ⊇ w; J ⊇ F ∪ L), and the differences dF_i = Fu_i − wu_i, dL_i = Lu_i − wu_i, dJ_i = Ju_i − wu_i (lower side: wl_i − Fl_i etc.). The
     // table V[a, b], 0 ≤ a ≤ n, 0 ≤ b ≤ m, starts at 0 and each untrusted sample, in order, replaces it by
     //   V'[a, b] = max(V[a, b], V[a − 1, b] + dF_i, V[a, b − 1] + dL_i, V[a − 1, b − 1] + dJ_i)   (V'[0, 0] = 0),
     // the options with a negative index dropped. The engine's upper bound of the batch sum is

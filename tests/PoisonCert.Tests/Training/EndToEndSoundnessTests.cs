@@ -70,6 +70,9 @@ public class EndToEndSoundnessTests
             new("ce-unpaired-split-overlap", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 2, FeatureEpsilon = 0.05, LabelCount = 2, Labels = LabelPoisoning.AnyFlip }, Sgd),
             new("bce-unpaired-split-clamp", LossKind.BinaryCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.1, LabelCount = 2, Labels = LabelPoisoning.AnyFlip }, Sgd, new GradientClipping(ClipKind.Clamp, 0.3)),
             new("mse-unpaired-split-trusted", LossKind.MeanSquaredError, new ThreatModel { FeatureCount = 2, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.Bounded, LabelRadius = 0.2, TrustedPerBatch = 2 }, Sgd with { Momentum = 0.5 }),
+            // Tables of ≥ 8 entries on batches of more than 3(n + m) untrusted samples: the candidate passes.
+            new("ce-unpaired-candidates", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 2, FeatureEpsilon = 0.05, LabelCount = 2, Labels = LabelPoisoning.AnyFlip }, Sgd with { Momentum = 0.5 }, Epochs: 3, BatchSize: 24),
+            new("mse-unpaired-candidates-trusted", LossKind.MeanSquaredError, new ThreatModel { FeatureCount = 3, FeatureEpsilon = 0.05, LabelCount = 2, Labels = LabelPoisoning.Bounded, LabelRadius = 0.2, TrustedPerBatch = 3 }, Sgd, new GradientClipping(ClipKind.Clamp, 0.5), Epochs: 3, BatchSize: 24),
             new("ce-unpaired-joint", LossKind.SoftmaxCrossEntropy, new ThreatModel { FeatureCount = 1, FeatureEpsilon = 0.05, LabelCount = 1, Labels = LabelPoisoning.TargetFlip, TargetClass = 2 }, Sgd, Joint: true),
             new("mse-nesterov-decay", LossKind.MeanSquaredError, features, Sgd with { Momentum = 0.9, Nesterov = true, WeightDecay = 2 }, LearningRate: 0.05),
             new("mse-features-affine", LossKind.MeanSquaredError, features, Sgd, Affine: true),

@@ -4,11 +4,10 @@ using PoisonCert.Training;
 namespace PoisonCert.Tests.Training;
 
 /// <summary>
-/// The split aggregation of unpaired feature and label poisoning is never looser than the joint rule (n + m joint
-/// candidates): after the first step, whose input box is the same point for both, the split box lies inside the
-/// joint box coordinate for coordinate; it is strictly narrower in mean; and the nominal run is identical.
-/// (Soundness of the split rule is checked by the end-to-end suite's unpaired cases and proved by
-/// AggregationLemmas.SplitUnpairedAggregation_*.)
+/// The exact selection of unpaired feature and label poisoning is never looser than the joint rule (n + m joint
+/// candidates): after the first step, whose input box is the same point for both, its box lies inside the joint box
+/// coordinate for coordinate; it is strictly narrower in mean; and the nominal run is identical. (Its soundness is
+/// checked by the end-to-end suite's unpaired cases and proved by AggregationLemmas.ExactUnpairedAggregation_*.)
 /// </summary>
 public class SplitUnpairedTests
 {
