@@ -58,7 +58,7 @@ public static class WorkloadBenchmark
         }
         if (repeat < 1 || threads < 1) { Console.Error.WriteLine("workloads: --repeat and --threads must be ≥ 1."); return 2; }
         Console.WriteLine($"PoisonCert end-to-end workloads: {repeat} repeats, {threads} threads, {Environment.ProcessorCount} cores, {RuntimeInformationText()}, "
-            + $"products {bounds.Products}, unpaired aggregation {(bounds.SplitUnpaired ? "split" : "joint")}");
+            + $"products {bounds.Products}, unpaired aggregation {(bounds.SplitUnpaired ? "exact selection" : "joint")}");
         Console.WriteLine("| workload | steps | plain min / median (s) | certified min / median (s) | certified / plain | peak working set (MiB) | mean final bound width | outcome |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         var failures = 0;
