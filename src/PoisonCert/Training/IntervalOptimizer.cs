@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using PoisonCert.Kernels;
 using PoisonCert.Numerics;
 
 namespace PoisonCert.Training;
@@ -18,9 +20,11 @@ public sealed class IntervalOptimizer<T> where T : IBinaryFloatingPointIeee754<T
     private readonly TrainingRecipe _recipe;
     private readonly T[] _firstLower, _firstUpper, _secondLower, _secondUpper;
     private readonly int _start;
+    private readonly KernelPath _path;
 
-    public IntervalOptimizer(TrainingRecipe recipe, int parameterCount, int start)
+    public IntervalOptimizer(TrainingRecipe recipe, int parameterCount, int start, KernelPath path = KernelPath.Automatic)
     {
+        _path = path;
         _recipe = recipe;
         _firstLower = new T[parameterCount];
         _firstUpper = new T[parameterCount];
@@ -38,7 +42,10 @@ public sealed class IntervalOptimizer<T> where T : IBinaryFloatingPointIeee754<T
         var c = OptimizerConstants<T>.For(_recipe, step);
         var settings = _recipe.Optimizer;
         var ratioBound = settings.Kind == OptimizerKind.Sgd ? T.PositiveInfinity : Transcendentals.ToUpper<T>(AdamRatioBound(c, step));
-        for (var e = _start; e < lower.Length; e++)
+        var begin = _start;
+        if (settings.Kind == OptimizerKind.Sgd && settings.L1 == 0 && KernelPaths.Resolve(_path) == KernelPath.Vector512)
+            begin = StepSgd512(step, c, lower, upper, gradientLower, gradientUpper);
+        for (var e = begin; e < lower.Length; e++)
         {
             var theta = (lower[e], upper[e]);
             var d = (gradientLower[e], gradientUpper[e]);
@@ -98,6 +105,45 @@ public sealed class IntervalOptimizer<T> where T : IBinaryFloatingPointIeee754<T
         var underflow = Rounding.DivUp(Rounding.SqrtUp(Rounding.MulUp(2.0 * t, Of(T.Epsilon))), Of(c.Epsilon));
         return Rounding.MulUp(Rounding.MulUp(factor, Rounding.DivUp(a, Of(c.BiasCorrection1))),
             Rounding.AddUp(Rounding.SqrtUp(Of(c.BiasCorrection2)), underflow));
+    }
+
+    // The SGD step without L1 on whole vectors: lane for lane the scalar loop's operations (the vector directed
+    // operations are bit-identical to Rounding's), so the same bits. Returns the first index left to the scalar loop.
+    private int StepSgd512(int step, in OptimizerConstants<T> c, Span<T> lower, Span<T> upper, ReadOnlySpan<T> gradientLower, ReadOnlySpan<T> gradientUpper)
+    {
+        var settings = _recipe.Optimizer;
+        var count = Vector512<T>.Count;
+        var e = _start;
+        for (; e <= lower.Length - count; e += count)
+        {
+            var theta = (Vector512.Create((ReadOnlySpan<T>)lower.Slice(e, count)), Vector512.Create((ReadOnlySpan<T>)upper.Slice(e, count)));
+            var d = (Vector512.Create(gradientLower.Slice(e, count)), Vector512.Create(gradientUpper.Slice(e, count)));
+            if (settings.WeightDecay != 0) d = Add512(d, Scale512(c.WeightDecay, theta));
+            if (settings.Momentum != 0)
+            {
+                var velocity = step == 0 ? d
+                    : Add512(Scale512(c.Momentum, (Vector512.Create((ReadOnlySpan<T>)_firstLower.AsSpan(e, count)), Vector512.Create((ReadOnlySpan<T>)_firstUpper.AsSpan(e, count)))),
+                        Scale512(c.DampingFactor, d));
+                velocity.Item1.CopyTo(_firstLower.AsSpan(e));
+                velocity.Item2.CopyTo(_firstUpper.AsSpan(e));
+                d = settings.Nesterov ? Add512(d, Scale512(c.Momentum, velocity)) : velocity;
+            }
+            var change = Scale512(c.LearningRate, d);
+            VectorDirectedRounding.AddDown(theta.Item1, -change.Item2).CopyTo(lower.Slice(e));
+            VectorDirectedRounding.AddUp(theta.Item2, -change.Item1).CopyTo(upper.Slice(e));
+        }
+        return e;
+    }
+
+    private static (Vector512<T>, Vector512<T>) Add512((Vector512<T> Lower, Vector512<T> Upper) a, (Vector512<T> Lower, Vector512<T> Upper) b) =>
+        (VectorDirectedRounding.AddDown(a.Lower, b.Lower), VectorDirectedRounding.AddUp(a.Upper, b.Upper));
+
+    private static (Vector512<T>, Vector512<T>) Scale512(T c, (Vector512<T> Lower, Vector512<T> Upper) a)
+    {
+        var v = Vector512.Create(c);
+        return c >= T.Zero
+            ? (VectorDirectedRounding.MulDown(v, a.Lower), VectorDirectedRounding.MulUp(v, a.Upper))
+            : (VectorDirectedRounding.MulDown(v, a.Upper), VectorDirectedRounding.MulUp(v, a.Lower));
     }
 
     private static (T, T) Add((T Lower, T Upper) a, (T Lower, T Upper) b) => (Rounding.AddDown(a.Lower, b.Lower), Rounding.AddUp(a.Upper, b.Upper));
