@@ -49,7 +49,7 @@ public static class Rounding
     {
         var sum = a + b;
         if (!T.IsFinite(sum)) return T.BitDecrement(sum);
-        return SumErrorSign(a, b, sum) < 0 ? T.BitDecrement(sum) : sum;
+        return SumError(a, b, sum) < T.Zero ? T.BitDecrement(sum) : sum;
     }
 
     /// <summary>Upper bound of a + b.</summary>
@@ -58,7 +58,7 @@ public static class Rounding
     {
         var sum = a + b;
         if (!T.IsFinite(sum)) return T.BitIncrement(sum);
-        return SumErrorSign(a, b, sum) > 0 ? T.BitIncrement(sum) : sum;
+        return SumError(a, b, sum) > T.Zero ? T.BitIncrement(sum) : sum;
     }
 
     /// <summary>Lower bound of a − b.</summary>
@@ -146,8 +146,7 @@ public static class Rounding
         if (T.Abs(quotient) < ResidualSafeMagnitude<T>() || T.Abs(a) < ResidualSafeMagnitude<T>()) return T.BitDecrement(quotient);
         // a − quotient·b is exact; a/b − quotient has the sign of that residual times the sign of b.
         var residual = T.FusedMultiplyAdd(-quotient, b, a);
-        var errorSign = T.Sign(residual) * T.Sign(b);
-        return errorSign < 0 ? T.BitDecrement(quotient) : quotient;
+        return residual != T.Zero && residual < T.Zero != b < T.Zero ? T.BitDecrement(quotient) : quotient; // error sign < 0
     }
 
     /// <summary>Upper bound of a / b (b ≠ 0).</summary>
@@ -158,8 +157,7 @@ public static class Rounding
         if (T.IsZero(a) || !T.IsFinite(quotient) || !T.IsFinite(b)) return quotient == T.NegativeInfinity ? T.BitIncrement(T.NegativeInfinity) : quotient;
         if (T.Abs(quotient) < ResidualSafeMagnitude<T>() || T.Abs(a) < ResidualSafeMagnitude<T>()) return T.BitIncrement(quotient);
         var residual = T.FusedMultiplyAdd(-quotient, b, a);
-        var errorSign = T.Sign(residual) * T.Sign(b);
-        return errorSign > 0 ? T.BitIncrement(quotient) : quotient;
+        return residual != T.Zero && residual < T.Zero == b < T.Zero ? T.BitIncrement(quotient) : quotient; // error sign > 0
     }
 
     /// <summary>Lower bound of √a (a ≥ 0).</summary>
@@ -189,15 +187,15 @@ public static class Rounding
     private static bool IsNegativeZero<T>(T x) where T : IBinaryFloatingPointIeee754<T> => T.IsZero(x) && T.IsNegative(x);
 
     /// <summary>
-    /// Sign of the rounding error (a + b) − fl(a + b) for a finite sum, from Knuth's TwoSum, which is exact in
-    /// binary floating point for finite operands and results, subnormals included.
+    /// The rounding error (a + b) − fl(a + b) of a finite sum (so finite operands), from Knuth's TwoSum, which is
+    /// exact in binary floating point for finite operands and results, subnormals included; its sign (compared with
+    /// zero: never NaN here) says on which side of the exact sum the rounded one lies.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SumErrorSign<T>(T a, T b, T sum) where T : IBinaryFloatingPointIeee754<T>
+    private static T SumError<T>(T a, T b, T sum) where T : IBinaryFloatingPointIeee754<T>
     {
         var bVirtual = sum - a;
         var aVirtual = sum - bVirtual;
-        var error = (a - aVirtual) + (b - bVirtual);
-        return T.Sign(error);
+        return (a - aVirtual) + (b - bVirtual);
     }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using PoisonCert.Kernels;
 using PoisonCert.Models;
 using PoisonCert.Numerics;
 
@@ -171,7 +173,19 @@ public sealed class CertifiedTrainer<T> where T : IBinaryFloatingPointIeee754<T>
         if (features && _threat.PoisonsFeatures)
         {
             var epsilon = Transcendentals.ToUpper<T>(_threat.FeatureEpsilon);
-            for (var e = 0; e < inputs.Length; e++)
+            var e = 0;
+            if (Vector512.IsHardwareAccelerated && KernelPaths.Resolve(KernelPath.Automatic) == KernelPath.Vector512)
+            {
+                // Lane for lane the scalar loop's operations (bit-identical vector directed rounding).
+                var (down, up) = (Vector512.Create(-epsilon), Vector512.Create(epsilon));
+                for (; e <= inputs.Length - Vector512<T>.Count; e += Vector512<T>.Count)
+                {
+                    var x = Vector512.Create((ReadOnlySpan<T>)inputs.Slice(e, Vector512<T>.Count));
+                    VectorDirectedRounding.AddDown(x, down).CopyTo(inputLower.Slice(e));
+                    VectorDirectedRounding.AddUp(x, up).CopyTo(inputUpper.Slice(e));
+                }
+            }
+            for (; e < inputs.Length; e++)
             {
                 inputLower[e] = Rounding.SubDown(inputs[e], epsilon);
                 inputUpper[e] = Rounding.AddUp(inputs[e], epsilon);
