@@ -195,11 +195,35 @@ public static class PointMatMul
         (Vector512.LoadUnsafe(ref c, (nuint)(offset + 16)) + right).StoreUnsafe(ref c, (nuint)(offset + 16));
     }
 
-    // Partial tiles at the bottom and right edges: one row at a time over the packed panel.
+    // Partial tiles at the bottom and right edges over the packed panel: four rows at a time (eight independent
+    // multiply-add chains instead of two, so the loop is not bound by the FMA latency), then one row at a time.
+    // Every element is the same chain of multiply-adds over p in the same order either way, so the same bits.
     private static void EdgeTile(ReadOnlySpan<float> a, int rowStart, int rows, int depthStart, int depth, int k,
         ref float panel, Span<float> c, int columnStart, int columns, int n, Span<float> tile)
     {
-        for (var r = 0; r < rows; r++)
+        var r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            Vector512<float> l0 = default, r0 = default, l1 = default, r1 = default, l2 = default, r2 = default, l3 = default, r3 = default;
+            var aRow = (rowStart + r) * k + depthStart;
+            for (var p = 0; p < depth; p++)
+            {
+                var (pl, pr) = (Vector512.LoadUnsafe(ref panel, (nuint)(p * TileColumns)), Vector512.LoadUnsafe(ref panel, (nuint)(p * TileColumns + 16)));
+                var x0 = Vector512.Create(a[aRow + p]);
+                var x1 = Vector512.Create(a[aRow + k + p]);
+                var x2 = Vector512.Create(a[aRow + 2 * k + p]);
+                var x3 = Vector512.Create(a[aRow + 3 * k + p]);
+                (l0, r0) = (Vector512.FusedMultiplyAdd(x0, pl, l0), Vector512.FusedMultiplyAdd(x0, pr, r0));
+                (l1, r1) = (Vector512.FusedMultiplyAdd(x1, pl, l1), Vector512.FusedMultiplyAdd(x1, pr, r1));
+                (l2, r2) = (Vector512.FusedMultiplyAdd(x2, pl, l2), Vector512.FusedMultiplyAdd(x2, pr, r2));
+                (l3, r3) = (Vector512.FusedMultiplyAdd(x3, pl, l3), Vector512.FusedMultiplyAdd(x3, pr, r3));
+            }
+            AddRow(l0, r0, c, (rowStart + r) * n + columnStart, columns, tile);
+            AddRow(l1, r1, c, (rowStart + r + 1) * n + columnStart, columns, tile);
+            AddRow(l2, r2, c, (rowStart + r + 2) * n + columnStart, columns, tile);
+            AddRow(l3, r3, c, (rowStart + r + 3) * n + columnStart, columns, tile);
+        }
+        for (; r < rows; r++)
         {
             Vector512<float> left = default, right = default;
             var aRow = (rowStart + r) * k + depthStart;
@@ -209,10 +233,16 @@ public static class PointMatMul
                 left = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref panel, (nuint)(p * TileColumns)), left);
                 right = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref panel, (nuint)(p * TileColumns + 16)), right);
             }
-            left.CopyTo(tile);
-            right.CopyTo(tile[16..]);
-            var destination = c.Slice((rowStart + r) * n + columnStart, columns);
-            for (var j = 0; j < columns; j++) destination[j] += tile[j];
+            AddRow(left, right, c, (rowStart + r) * n + columnStart, columns, tile);
         }
+    }
+
+    // c[offset .. offset + columns) += the first `columns` lanes of (left, right).
+    private static void AddRow(Vector512<float> left, Vector512<float> right, Span<float> c, int offset, int columns, Span<float> tile)
+    {
+        left.CopyTo(tile);
+        right.CopyTo(tile[16..]);
+        var destination = c.Slice(offset, columns);
+        for (var j = 0; j < columns; j++) destination[j] += tile[j];
     }
 }

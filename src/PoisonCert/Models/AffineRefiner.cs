@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using PoisonCert.Kernels;
 using PoisonCert.Numerics;
 
@@ -518,6 +519,12 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
         {
             var row = m.Slice(s * n, n);
             var j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var width = Vector512<T>.Count;
+                for (; j + width <= n; j += width)
+                    (Vector512.Abs(Vector512.Create(row.Slice(j, width))) + Vector512.Create((ReadOnlySpan<T>)total.Slice(j, width))).CopyTo(total.Slice(j, width));
+            }
             if (Vector.IsHardwareAccelerated)
             {
                 var width = Vector<T>.Count;
