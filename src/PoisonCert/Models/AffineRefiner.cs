@@ -320,7 +320,7 @@ public sealed class AffineRefiner<T> where T : IBinaryFloatingPointIeee754<T>
     // destination = factor · row, elementwise in round-to-nearest (a one-term dot product: within the γ_n charge).
     private static void ScaleRow(ReadOnlySpan<T> row, T factor, Span<T> destination)
     {
-        for (var k = 0; k < row.Length; k++) destination[k] = row[k] * factor;
+        System.Numerics.Tensors.TensorPrimitives.Multiply(row, factor, destination); // one IEEE product per element
     }
 
     /// <summary>
