@@ -88,6 +88,9 @@ public sealed class RunEngine(Func<DatasetRegistry> registry) : IRunEngine
         output.WriteLine($"NOT verified: {request.CertificatePath}");
         foreach (var difference in differences.Take(50)) output.WriteLine($"  - {difference}");
         if (differences.Count > 50) output.WriteLine($"  … and {differences.Count - 50} more differences");
+        if (certificate.ToolVersion != Program.Version)
+            output.WriteLine($"  Note: the certificate was written by PoisonCert {certificate.ToolVersion} and this is {Program.Version}; a bound rule that " +
+                "changed between the versions changes the bounds (the release notes in docs/soundness.md list such changes). Verify with the version that wrote it.");
         return ExitCodes.Refused;
     }
 

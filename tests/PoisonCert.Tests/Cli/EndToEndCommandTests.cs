@@ -88,6 +88,22 @@ public class EndToEndCommandTests
     }
 
     [Fact]
+    public void Verify_CertificateOfAnotherVersionThatDiffers_FailsAndNamesBothVersions()
+    {
+        using var heart = HeartRun.Features();
+        string path = heart.Certify();
+        RealCli.Edit(path, root =>
+        {
+            root["toolVersion"] = "0.0.9";
+            JsonArray upper = root["parameters"]![0]!["upper"]!.AsArray();
+            upper[0] = JsonValue.Create(upper[0]!.GetValue<double>() + 0.01);
+        });
+        CliResult result = RealCli.Expect(ExitCodes.Refused, "verify", path);
+        Assert.Contains($"NOT verified: {path}", result.Output);
+        Assert.Contains($"written by PoisonCert 0.0.9 and this is {PoisonCert.Cli.Program.Version}", result.Output);
+    }
+
+    [Fact]
     public void Verify_LowerBoundMadeSmaller_PassesTheReaderAndFailsNamingTheParameter()
     {
         using var heart = HeartRun.Features();
