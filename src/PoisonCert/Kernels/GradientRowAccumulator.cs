@@ -86,6 +86,76 @@ internal static class GradientRowAccumulator
         }
     }
 
+    /// <summary>
+    /// Two samples' blocks of the same coordinates, as <see cref="Accumulate{T}"/> on the first and then on the second
+    /// (the same bits: per coordinate the same operations in the same sample order, and the top-k slots hold the same
+    /// multiset), for two poisoned samples of an unclipped weight row: one loop over the coordinates, and each pair of
+    /// differences merged into the top-k slots at once (<see cref="TopKAccumulator{T}.InsertPairAt"/>). Other cases
+    /// run the two samples one after the other.
+    /// </summary>
+    public static void AccumulatePair<T>(SampleRole role, in GradientBlock<T> clean, in GradientBlock<T> poisoned, in GradientBlock<T> nextClean,
+        in GradientBlock<T> nextPoisoned, Clip clip, T gamma, Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T>? high,
+        TopKAccumulator<T>? low, int column, KernelPath path)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var n = sumLower.Length;
+        if (role != SampleRole.Poisoned || clip != Clip.None || clean.IsBias || KernelPaths.Resolve(path) != KernelPath.Vector512 || n < Vector512<T>.Count)
+        {
+            Accumulate(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column, path);
+            Accumulate(role, nextClean, nextPoisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column, path);
+            return;
+        }
+        var done = AccumulateWeightPair512(clean, poisoned, nextClean, nextPoisoned, sumLower, sumUpper, magnitude, high!, low!, column);
+        AccumulateScalar(role, clean, poisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column, done);
+        AccumulateScalar(role, nextClean, nextPoisoned, clip, gamma, sumLower, sumUpper, magnitude, high, low, column, done);
+        high!.CountRows(2);
+        low!.CountRows(2);
+    }
+
+    // AccumulateWeights512 for the poisoned role on two samples: sample 0's sums first, then sample 1's.
+    private static int AccumulateWeightPair512<T>(in GradientBlock<T> clean, in GradientBlock<T> poisoned, in GradientBlock<T> nextClean,
+        in GradientBlock<T> nextPoisoned, Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, TopKAccumulator<T> high, TopKAccumulator<T> low, int column)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var n = sumLower.Length;
+        var i = 0;
+        var constants = new StepConstants512<T>(T.Zero);
+        var (csl, csu) = (Vector512.Create(clean.ScaleLower), Vector512.Create(clean.ScaleUpper));
+        var (psl, psu) = (Vector512.Create(poisoned.ScaleLower), Vector512.Create(poisoned.ScaleUpper));
+        var (nsl, nsu) = (Vector512.Create(nextClean.ScaleLower), Vector512.Create(nextClean.ScaleUpper));
+        var (qsl, qsu) = (Vector512.Create(nextPoisoned.ScaleLower), Vector512.Create(nextPoisoned.ScaleUpper));
+        ref var sl = ref MemoryMarshal.GetReference(sumLower);
+        ref var su = ref MemoryMarshal.GetReference(sumUpper);
+        ref var mg = ref MemoryMarshal.GetReference(magnitude);
+        ref var cl = ref MemoryMarshal.GetReference(clean.Lower);
+        ref var cu = ref MemoryMarshal.GetReference(clean.Upper);
+        ref var pl = ref MemoryMarshal.GetReference(poisoned.Lower);
+        ref var pu = ref MemoryMarshal.GetReference(poisoned.Upper);
+        ref var ncl = ref MemoryMarshal.GetReference(nextClean.Lower);
+        ref var ncu = ref MemoryMarshal.GetReference(nextClean.Upper);
+        ref var npl = ref MemoryMarshal.GetReference(nextPoisoned.Lower);
+        ref var npu = ref MemoryMarshal.GetReference(nextPoisoned.Upper);
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+        {
+            var at = (nuint)i;
+            constants.Product(csl, csu, Vector512.LoadUnsafe(ref cl, at), Vector512.LoadUnsafe(ref cu, at), out var wl, out var wu);
+            constants.Product(psl, psu, Vector512.LoadUnsafe(ref pl, at), Vector512.LoadUnsafe(ref pu, at), out var xl, out var xu);
+            xl = Vector512.MinNative(xl, wl);
+            xu = Vector512.MaxNative(xu, wu);
+            constants.Product(nsl, nsu, Vector512.LoadUnsafe(ref ncl, at), Vector512.LoadUnsafe(ref ncu, at), out var vl, out var vu);
+            constants.Product(qsl, qsu, Vector512.LoadUnsafe(ref npl, at), Vector512.LoadUnsafe(ref npu, at), out var yl, out var yu);
+            yl = Vector512.MinNative(yl, vl);
+            yu = Vector512.MaxNative(yu, vu);
+            (Vector512.LoadUnsafe(ref sl, at) + wl + vl).StoreUnsafe(ref sl, at);
+            (Vector512.LoadUnsafe(ref su, at) + wu + vu).StoreUnsafe(ref su, at);
+            (Vector512.LoadUnsafe(ref mg, at) + Vector512.MaxNative(Vector512.Abs(xl), Vector512.Abs(xu)) + Vector512.MaxNative(Vector512.Abs(yl), Vector512.Abs(yu)))
+                .StoreUnsafe(ref mg, at);
+            high.InsertPairAt(column + i, xu - wu, yu - vu);
+            low.InsertPairAt(column + i, wl - xl, vl - yl);
+        }
+        return i;
+    }
+
     // The vector loops are specialised by type parameters (role, clipping, bias or weight block), so that each
     // instantiation holds only the operations its case performs: the JIT folds the type tests away before it
     // inlines, and the directed-rounding helpers fit in every loop's inlining budget.

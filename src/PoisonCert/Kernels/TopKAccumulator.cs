@@ -188,6 +188,40 @@ public sealed class TopKAccumulator<T> where T : IBinaryFloatingPointIeee754<T>
         Vector512.MaxNative(current, candidate).StoreUnsafe(ref kept, offset);
     }
 
+    /// <summary>
+    /// Inserts two candidate vectors at once (the same kept multiset, hence the same slots, as inserting them one
+    /// after the other): with hi = max(c₁, c₂) and lo = min(c₁, c₂), the merge of the sorted slots A with the sorted
+    /// pair is new[s] = max(A[s], min(A[s − 1], hi), min(A[s − 2], lo)) (A[−1] = A[−2] = +∞), from the bottom slot up,
+    /// each slot read before it is written; skipped when no lane of hi beats the k-th best.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void InsertPairAt(int coordinate, Vector512<T> first, Vector512<T> second)
+    {
+        first += Vector512<T>.Zero; // −0 → +0 (the stored-value invariant)
+        second += Vector512<T>.Zero;
+        var (hi, lo) = (Vector512.MaxNative(first, second), Vector512.MinNative(first, second));
+        ref var kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+        var width = (nuint)_width;
+        var offset = (nuint)((_k - 1) * _width + coordinate);
+        var current = Vector512.LoadUnsafe(ref kept, offset);
+        if (Vector512.GreaterThanOrEqualAll(current, hi)) return;
+        if (_k == 1)
+        {
+            Vector512.MaxNative(current, hi).StoreUnsafe(ref kept, offset);
+            return;
+        }
+        var above = Vector512.LoadUnsafe(ref kept, offset - width);
+        for (var slot = _k - 1; slot > 1; slot--)
+        {
+            var twoAbove = Vector512.LoadUnsafe(ref kept, offset - 2 * width);
+            Vector512.MaxNative(Vector512.MaxNative(current, Vector512.MinNative(above, hi)), Vector512.MinNative(twoAbove, lo)).StoreUnsafe(ref kept, offset);
+            (offset, current, above) = (offset - width, above, twoAbove);
+        }
+        // Slot 1: A[−1] = +∞, so its third term is lo; slot 0: max(A[0], hi).
+        Vector512.MaxNative(Vector512.MaxNative(current, Vector512.MinNative(above, hi)), lo).StoreUnsafe(ref kept, offset);
+        Vector512.MaxNative(above, hi).StoreUnsafe(ref kept, offset - width);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void InsertAt(int coordinate, Vector256<T> candidate)
     {

@@ -192,13 +192,22 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
         for (var i = 0; i < context.Count; i++)
         {
             var role = i < trusted ? SampleRole.Clean : poisonedRole;
+            // Two poisoned samples at a time where the kernel merges their differences into the top-k together (the
+            // same bits as one after the other).
+            var pair = role == SampleRole.Poisoned && i + 1 < context.Count;
             for (var r = 0; r < rows; r++)
             {
                 var task = group[r];
-                GradientRowAccumulator.Accumulate(role, clean.Block(i, task.Row), poisoned.Block(i, task.Row), clip, gamma,
-                    s.SumLower.AsSpan(r * width, width), s.SumUpper.AsSpan(r * width, width), s.Magnitude.AsSpan(r * width, width),
-                    task.High, task.Low, 0, KernelPath.Automatic);
+                if (pair)
+                    GradientRowAccumulator.AccumulatePair(role, clean.Block(i, task.Row), poisoned.Block(i, task.Row), clean.Block(i + 1, task.Row),
+                        poisoned.Block(i + 1, task.Row), clip, gamma, s.SumLower.AsSpan(r * width, width), s.SumUpper.AsSpan(r * width, width),
+                        s.Magnitude.AsSpan(r * width, width), task.High, task.Low, 0, KernelPath.Automatic);
+                else
+                    GradientRowAccumulator.Accumulate(role, clean.Block(i, task.Row), poisoned.Block(i, task.Row), clip, gamma,
+                        s.SumLower.AsSpan(r * width, width), s.SumUpper.AsSpan(r * width, width), s.Magnitude.AsSpan(r * width, width),
+                        task.High, task.Low, 0, KernelPath.Automatic);
             }
+            if (pair) i++;
         }
         for (var r = 0; r < rows; r++)
         {

@@ -45,6 +45,59 @@ public abstract class GradientRowAccumulatorTests<T> where T : IBinaryFloatingPo
         }
     }
 
+    // Two samples at a time (AccumulatePair, with its own loop and the pairwise top-k merge for poisoned unclipped
+    // weight rows) against one at a time: the same sums, magnitude and top-k slots, bit for bit, for every mode, k
+    // of 1, 2, 3 and 10, an odd number of samples, and every length.
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void AccumulatePair_EqualsTwoSingleAccumulates(int roleNumber, int clipNumber, bool bias)
+    {
+        var role = (SampleRole)roleNumber;
+        var clip = (GradientRowAccumulator.Clip)clipNumber;
+        var sampler = new BoxSampler<T>((int)role * 17 + (int)clip * 5 + (bias ? 3 : 0) + 1000);
+        var gamma = T.CreateTruncating(0.75);
+        foreach (var k in new[] { 1, 2, 3, 10 })
+            for (var length = 0; length <= 120; length += length < 40 ? 1 : 17)
+            {
+                var samples = Enumerable.Range(0, 23).Select(_ => Draw(sampler, length, bias)).ToList();
+                foreach (var path in new[] { KernelPath.Vector512, KernelPath.Scalar })
+                {
+                    var single = Run(role, clip, gamma, samples, length, k, path, pairs: false);
+                    var paired = Run(role, clip, gamma, samples, length, k, path, pairs: true);
+                    var label = $"{role}/{clip}/bias={bias}/k={k}/length {length}/{path}";
+                    for (var a = 0; a < single.Count; a++)
+                        for (var c = 0; c < single[a].Length; c++)
+                            Assert.True(single[a][c].Equals(paired[a][c]), $"{label}: array {a}[{c}] one at a time {single[a][c]}, in pairs {paired[a][c]}");
+                }
+            }
+    }
+
+    private static List<T[]> Run(SampleRole role, GradientRowAccumulator.Clip clip, T gamma, List<SampleBoxes> samples, int length, int k, KernelPath path, bool pairs)
+    {
+        var (sumLower, sumUpper, magnitude) = (new T[length], new T[length], new T[length]);
+        var high = new TopKAccumulator<T>(length, k);
+        var low = new TopKAccumulator<T>(length, k, smallest: true);
+        GradientBlock<T> Clean(SampleBoxes s) => new(s.CleanLower, s.CleanUpper, s.CleanScaleLower, s.CleanScaleUpper, s.Bias, s.FactorLower, s.FactorUpper);
+        GradientBlock<T> Poisoned(SampleBoxes s) => new(s.PoisonedLower, s.PoisonedUpper, s.PoisonedScaleLower, s.PoisonedScaleUpper, s.Bias, s.FactorLower, s.FactorUpper);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            if (pairs && i + 1 < samples.Count)
+            {
+                GradientRowAccumulator.AccumulatePair(role, Clean(samples[i]), Poisoned(samples[i]), Clean(samples[i + 1]), Poisoned(samples[i + 1]), clip, gamma,
+                    sumLower, sumUpper, magnitude, high, low, 0, path);
+                i++;
+            }
+            else GradientRowAccumulator.Accumulate(role, Clean(samples[i]), Poisoned(samples[i]), clip, gamma, sumLower, sumUpper, magnitude, high, low, 0, path);
+        }
+        var result = new List<T[]> { sumLower, sumUpper, magnitude, new[] { T.CreateTruncating(high.RowsSeen), T.CreateTruncating(low.RowsSeen) } };
+        for (var c = 0; c < length; c++)
+        {
+            result.Add(high.Kept(c));
+            result.Add(low.Kept(c));
+        }
+        return result;
+    }
+
     private sealed record SampleBoxes(T[] CleanLower, T[] CleanUpper, T CleanScaleLower, T CleanScaleUpper, T[] PoisonedLower, T[] PoisonedUpper,
         T PoisonedScaleLower, T PoisonedScaleUpper, T FactorLower, T FactorUpper, bool Bias);
 
