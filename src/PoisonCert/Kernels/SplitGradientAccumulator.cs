@@ -244,6 +244,51 @@ internal static class SplitGradientAccumulator
         foreach (var rank in new[] { top.FeatureHigh, top.FeatureLow, top.LabelHigh, top.LabelLow }) rank.CountRows(1);
     }
 
+    /// <summary>
+    /// Two untrusted samples' first pass, as <see cref="Accumulate{T}"/> on the first and then on the second (the same
+    /// bits: per coordinate the same operations in sample order, the same top-k multisets): in the candidate passes on
+    /// the Vector512 path one loop over the coordinates, each pair of differences merged into the six top-k
+    /// accumulators at once (<see cref="TopKAccumulator{T}.InsertPairAt"/>); otherwise one sample after the other.
+    /// </summary>
+    public static void AccumulatePair<T>(in GradientBlock<T> clean, in GradientBlock<T> features, in GradientBlock<T> labels, in GradientBlock<T> joint,
+        in GradientBlock<T> nextClean, in GradientBlock<T> nextFeatures, in GradientBlock<T> nextLabels, in GradientBlock<T> nextJoint,
+        bool clamp, T gamma, Span<T> sumLower, Span<T> sumUpper, Span<T> magnitude, SplitAccumulators<T> top, KernelPath path)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        var n = sumLower.Length;
+        if (!top.FromCandidates || KernelPaths.Resolve(path) != KernelPath.Vector512 || n < Vector512<T>.Count)
+        {
+            Accumulate(clean, features, labels, joint, clamp, gamma, sumLower, sumUpper, magnitude, top, path);
+            Accumulate(nextClean, nextFeatures, nextLabels, nextJoint, clamp, gamma, sumLower, sumUpper, magnitude, top, path);
+            return;
+        }
+        var first = new Boxes512<T>(clean, features, labels, joint, clamp, gamma);
+        var second = new Boxes512<T>(nextClean, nextFeatures, nextLabels, nextJoint, clamp, gamma);
+        ref var sl = ref MemoryMarshal.GetReference(sumLower);
+        ref var su = ref MemoryMarshal.GetReference(sumUpper);
+        ref var mg = ref MemoryMarshal.GetReference(magnitude);
+        var i = 0;
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+        {
+            var at = (nuint)i;
+            first.Load(at, out var wl, out var wu, out var fl, out var fu, out var ll, out var lu, out var jl, out var ju);
+            second.Load(at, out var vl, out var vu, out var gl, out var gu, out var ml, out var mu, out var kl, out var ku);
+            (Vector512.LoadUnsafe(ref sl, at) + wl + vl).StoreUnsafe(ref sl, at);
+            (Vector512.LoadUnsafe(ref su, at) + wu + vu).StoreUnsafe(ref su, at);
+            (Vector512.LoadUnsafe(ref mg, at) + Vector512.Max(Vector512.Abs(jl), Vector512.Abs(ju)) + Vector512.Max(Vector512.Abs(kl), Vector512.Abs(ku)))
+                .StoreUnsafe(ref mg, at);
+            top.JointHigh.InsertPairAt(i, ju - wu, ku - vu);
+            top.JointLow.InsertPairAt(i, wl - jl, vl - kl);
+            top.FeatureHigh.InsertPairAt(i, fu - wu, gu - vu);
+            top.FeatureLow.InsertPairAt(i, wl - fl, vl - gl);
+            top.LabelHigh.InsertPairAt(i, lu - wu, mu - vu);
+            top.LabelLow.InsertPairAt(i, wl - ll, vl - ml);
+        }
+        AccumulateScalar(clean, features, labels, joint, clamp, gamma, sumLower, sumUpper, magnitude, top, i);
+        AccumulateScalar(nextClean, nextFeatures, nextLabels, nextJoint, clamp, gamma, sumLower, sumUpper, magnitude, top, i);
+        foreach (var accumulator in new[] { top.JointHigh, top.JointLow, top.FeatureHigh, top.FeatureLow, top.LabelHigh, top.LabelLow }) accumulator.CountRows(2);
+    }
+
     /// <summary>The second pass of the candidate passes over one untrusted sample: offers its differences as candidates.</summary>
     public static void Gather<T>(in GradientBlock<T> clean, in GradientBlock<T> features, in GradientBlock<T> labels, in GradientBlock<T> joint,
         bool clamp, T gamma, int width, SplitAccumulators<T> top, KernelPath path)

@@ -241,6 +241,14 @@ internal sealed class GradientAggregator<T> where T : IBinaryFloatingPointIeee75
             if (i < trusted)
                 GradientRowAccumulator.Accumulate(SampleRole.Clean, w, w, clamp ? GradientRowAccumulator.Clip.Clamp : GradientRowAccumulator.Clip.None, gamma,
                     sumLower, sumUpper, magnitude, null, null, 0, KernelPath.Automatic);
+            else if (top.FromCandidates && i + 1 < context.Count)
+            {
+                // Two samples at a time (the same bits as one after the other).
+                SplitGradientAccumulator.AccumulatePair(w, features.Block(i, task.Row), labels.Block(i, task.Row), joint.Block(i, task.Row),
+                    clean.Block(i + 1, task.Row), features.Block(i + 1, task.Row), labels.Block(i + 1, task.Row), joint.Block(i + 1, task.Row), clamp, gamma,
+                    sumLower, sumUpper, magnitude, top, KernelPath.Automatic);
+                i++;
+            }
             else
                 SplitGradientAccumulator.Accumulate(w, features.Block(i, task.Row), labels.Block(i, task.Row), joint.Block(i, task.Row), clamp, gamma,
                     sumLower, sumUpper, magnitude, top, KernelPath.Automatic);
