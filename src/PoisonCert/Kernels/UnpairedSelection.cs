@@ -24,10 +24,11 @@ namespace PoisonCert.Kernels;
 /// </code>
 /// (options whose index is negative dropped; the four options are: i clean, in A, in B, in C). After the last
 /// sample V[n, m] = S(n, m): by induction every admissible choice over the samples seen is a path through the
-/// table, and every path is one (AggregationLemmas.ExactUnpairedAggregation_*). It is never larger than the joint
-/// rule's top_(n+m)(dJ) (dJ ≥ dF, dL) nor than the split rule min(top_(n+m)(dJ), top_n(dF) + top_m(dL) +
-/// top_min(n,m)((dJ − dF − dL)⁺)); on two samples with (dF, dL, dJ) = (1, 1, 2) and (0, 0, 2) and n = m = 1 it
-/// is 2 where both rules give 4.
+/// table, and every path is one (AggregationLemmas.ExactUnpairedAggregation_*). In exact arithmetic it is never
+/// larger than the joint rule's top_(n+m)(dJ) (dJ ≥ dF, dL) nor than the split rule min(top_(n+m)(dJ),
+/// top_n(dF) + top_m(dL) + top_min(n,m)((dJ − dF − dL)⁺)) (the rounded values may differ in the last bits, so the
+/// aggregator still takes the smaller of the selection and the joint rule); on two samples with (dF, dL, dJ) =
+/// (1, 1, 2) and (0, 0, 2) and n = m = 1 it is 2 where both rules give 4.
 /// </para>
 /// <para>
 /// Rounding: the differences d = fl(x) of exact differences x ≥ 0 and the table's additions are rounded to nearest.
