@@ -28,7 +28,8 @@ internal sealed class SplitAccumulators<T> where T : IBinaryFloatingPointIeee754
 
     private readonly int _width, _budget;
     private UnpairedCandidates<T>? _candidatesHigh, _candidatesLow;
-    private TopKAccumulator<T>? _featureHigh, _featureLow, _labelHigh, _labelLow;
+    // The candidate passes' rank accumulators of dF and dL: feature high, feature low, label high, label low.
+    private TopKAccumulator<T>[]? _ranks;
 
     public SplitAccumulators(int width, int features, int labels)
     {
@@ -51,10 +52,10 @@ internal sealed class SplitAccumulators<T> where T : IBinaryFloatingPointIeee754
 
     // The candidate passes' rank accumulators (top n + m of dF and dL, both sides; the joint ones are JointHigh and
     // JointLow, whose stored values are the differences too) and candidate lists.
-    internal TopKAccumulator<T> FeatureHigh => _featureHigh!;
-    internal TopKAccumulator<T> FeatureLow => _featureLow!;
-    internal TopKAccumulator<T> LabelHigh => _labelHigh!;
-    internal TopKAccumulator<T> LabelLow => _labelLow!;
+    internal TopKAccumulator<T> FeatureHigh => _ranks![0];
+    internal TopKAccumulator<T> FeatureLow => _ranks![1];
+    internal TopKAccumulator<T> LabelHigh => _ranks![2];
+    internal TopKAccumulator<T> LabelLow => _ranks![3];
     internal UnpairedCandidates<T> CandidatesHigh => _candidatesHigh!;
     internal UnpairedCandidates<T> CandidatesLow => _candidatesLow!;
 
@@ -74,13 +75,21 @@ internal sealed class SplitAccumulators<T> where T : IBinaryFloatingPointIeee754
         SelectionLow.Reset();
         FromCandidates = fromCandidates ?? (SelectionHigh.Entries >= CandidateEntries && untrusted > 3 * _budget);
         if (!FromCandidates) return;
-        if (_featureHigh is null)
+        if (_ranks is null)
         {
-            (_featureHigh, _featureLow) = (new(_width, _budget), new(_width, _budget));
-            (_labelHigh, _labelLow) = (new(_width, _budget), new(_width, _budget));
+            _ranks = [.. Enumerable.Range(0, 4).Select(_ => new TopKAccumulator<T>(_width, _budget))];
             (_candidatesHigh, _candidatesLow) = (new(_width, 3 * _budget), new(_width, 3 * _budget));
         }
-        foreach (var top in new[] { _featureHigh, _featureLow!, _labelHigh!, _labelLow! }) top.Reset();
+        foreach (var rank in _ranks) rank.Reset();
+    }
+
+    /// <summary>Counts <paramref name="rows"/> samples fed to the first pass's top-k accumulators by their insertion hooks.</summary>
+    public void CountRows(int rows)
+    {
+        JointHigh.CountRows(rows);
+        JointLow.CountRows(rows);
+        if (!FromCandidates) return;
+        foreach (var rank in _ranks!) rank.CountRows(rows);
     }
 
     /// <summary>After the first pass: the thresholds of the second (candidate passes only).</summary>
@@ -238,10 +247,7 @@ internal static class SplitGradientAccumulator
             ? Accumulate512(new Boxes512<T>(clean, features, labels, joint, clamp, gamma), sumLower, sumUpper, magnitude, top)
             : 0;
         AccumulateScalar(clean, features, labels, joint, clamp, gamma, sumLower, sumUpper, magnitude, top, done);
-        top.JointHigh.CountRows(1);
-        top.JointLow.CountRows(1);
-        if (!top.FromCandidates) return;
-        foreach (var rank in new[] { top.FeatureHigh, top.FeatureLow, top.LabelHigh, top.LabelLow }) rank.CountRows(1);
+        top.CountRows(1);
     }
 
     /// <summary>
@@ -286,7 +292,7 @@ internal static class SplitGradientAccumulator
         }
         AccumulateScalar(clean, features, labels, joint, clamp, gamma, sumLower, sumUpper, magnitude, top, i);
         AccumulateScalar(nextClean, nextFeatures, nextLabels, nextJoint, clamp, gamma, sumLower, sumUpper, magnitude, top, i);
-        foreach (var accumulator in new[] { top.JointHigh, top.JointLow, top.FeatureHigh, top.FeatureLow, top.LabelHigh, top.LabelLow }) accumulator.CountRows(2);
+        top.CountRows(2);
     }
 
     /// <summary>The second pass of the candidate passes over one untrusted sample: offers its differences as candidates.</summary>
